@@ -1,0 +1,78 @@
+# KVM Manager. `make run` sets up a fresh Debian 12 host (as root) and prints the URL; `make check` runs
+# every test. Both are idempotent.
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKGDIR = $(DESTDIR)$(PREFIX)/share/cockpit/kvm-manager
+HELPERDIR = $(DESTDIR)$(PREFIX)/lib/kvm-manager
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd/system
+HELPER_SOURCES = $(wildcard helpers/commands/*.ts)
+HELPER_NAMES = $(basename $(notdir $(HELPER_SOURCES)))
+UNITS = $(wildcard helpers/systemd/*.service helpers/systemd/*.timer)
+TIMERS = $(notdir $(wildcard helpers/systemd/*.timer))
+SOURCES = $(shell find src helpers po -type f 2>/dev/null) manifest.json build.ts package.json
+
+.PHONY: all install devel-install uninstall check check-units check-unit check-e2e typecheck run pot clean
+
+all: dist/manifest.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+dist/manifest.json: node_modules/.package-lock.json $(SOURCES)
+	npx tsx build.ts
+
+install: all
+	install -d $(PKGDIR)
+	cp -r dist/. $(PKGDIR)/
+	rm -rf $(PKGDIR)/helpers
+	install -d $(HELPERDIR) $(BINDIR)
+	@for name in $(HELPER_NAMES); do \
+		install -m 755 dist/helpers/$$name.js $(HELPERDIR)/$$name; \
+		ln -sf $(PREFIX)/lib/kvm-manager/$$name $(BINDIR)/$$name; \
+	done
+	@if [ -d dist/helpers ]; then find dist/helpers -type f ! -name '*.js' -exec install -m 644 {} $(HELPERDIR)/ \; ; fi
+	@if [ -n "$(UNITS)" ]; then \
+		install -d $(UNITDIR); \
+		install -m 644 $(UNITS) $(UNITDIR)/; \
+		if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+			systemctl daemon-reload && systemctl enable --now $(TIMERS); \
+		fi; \
+	fi
+
+devel-install: all
+	mkdir -p ~/.local/share/cockpit
+	ln -sfn $(CURDIR)/dist ~/.local/share/cockpit/kvm-manager
+
+uninstall:
+	rm -rf $(PKGDIR) $(HELPERDIR)
+	rm -f $(addprefix $(BINDIR)/,$(HELPER_NAMES)) $(addprefix $(UNITDIR)/,$(notdir $(UNITS)))
+
+typecheck: node_modules/.package-lock.json
+	npx tsc --noEmit -p tsconfig.json
+
+check-unit: node_modules/.package-lock.json
+	npx jest --selectProjects unit
+
+check-units:
+	@if [ -n "$(UNITS)" ]; then test/host/verify-units.sh $(UNITS); fi
+
+# End-to-end tests drive the real stack: test/host/setup.sh installs and starts it (idempotent).
+check-e2e: all
+	test/host/setup.sh
+	$(MAKE) install
+	npx jest --selectProjects e2e --runInBand
+
+check: typecheck check-unit check-units check-e2e
+
+run:
+	test/host/setup.sh
+	$(MAKE) install
+	test/host/serve.sh
+
+pot: node_modules/.package-lock.json
+	npx tsx po/extract.ts
+
+clean:
+	rm -rf dist

@@ -1,0 +1,90 @@
+// Builds dist/: the page (index.html, index.js, index.css, fonts, manifest.json, po.LANG.js) and one
+// bundled file per helper command. `tsx build.ts --watch` rebuilds the page on change.
+import * as esbuild from "esbuild";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { po } from "gettext-parser";
+
+const root = import.meta.dirname;
+const dist = join(root, "dist");
+const watch = process.argv.includes("--watch");
+const production = !watch;
+
+function buildTranslations(): void {
+    const poDir = join(root, "po");
+    for (const file of readdirSync(poDir).filter(f => f.endsWith(".po"))) {
+        const lang = basename(file, ".po");
+        const parsed = po.parse(readFileSync(join(poDir, file)));
+        // Cockpit's locale format: msgid -> [context-or-null, singular, plural...]; empty translations
+        // are left out so cockpit.gettext falls back to the English msgid.
+        const messages: Record<string, unknown> = {};
+        const header = parsed.headers["Plural-Forms"] ?? "nplurals=2; plural=(n != 1);";
+        const pluralExpr = /plural=([^;]+)/.exec(header)?.[1] ?? "(n != 1)";
+        for (const [context, entries] of Object.entries(parsed.translations)) {
+            for (const [msgid, entry] of Object.entries(entries)) {
+                if (!msgid || entry.msgstr.every(s => s === "")) continue;
+                const key = context ? `${context}\u0004${msgid}` : msgid;
+                messages[key] = [null, ...entry.msgstr];
+            }
+        }
+        const body = JSON.stringify(messages).slice(1, -1);
+        const js = `cockpit.locale({"":{"plural-forms":(n)=>${pluralExpr},"language":${JSON.stringify(lang)},` +
+            `"language-direction":"ltr"}${body ? "," + body : ""});\n`;
+        writeFileSync(join(dist, `po.${lang}.js`), js);
+    }
+}
+
+function helperEntries(): string[] {
+    const dir = join(root, "helpers", "commands");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter(f => f.endsWith(".ts")).map(f => join(dir, f));
+}
+
+async function main(): Promise<void> {
+    rmSync(dist, { recursive: true, force: true });
+    mkdirSync(dist, { recursive: true });
+    copyFileSync(join(root, "src", "index.html"), join(dist, "index.html"));
+    copyFileSync(join(root, "manifest.json"), join(dist, "manifest.json"));
+    buildTranslations();
+
+    const pageOptions: esbuild.BuildOptions = {
+        entryPoints: { index: join(root, "src", "index.tsx") },
+        bundle: true,
+        outdir: dist,
+        format: "iife",
+        target: ["es2022"],
+        minify: production,
+        sourcemap: production ? false : "inline",
+        legalComments: "external",
+        loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".svg": "file", ".png": "file", ".jpg": "file" },
+        assetNames: "assets/[name]-[hash]",
+        define: { "process.env.NODE_ENV": production ? '"production"' : '"development"' },
+        logLevel: "warning",
+    };
+
+    const helpers = helperEntries();
+    const helperOptions: esbuild.BuildOptions = {
+        entryPoints: helpers,
+        bundle: true,
+        platform: "node",
+        target: ["node18"],
+        format: "cjs",
+        outdir: join(dist, "helpers"),
+        banner: { js: "#!/usr/bin/env node" },
+        logLevel: "warning",
+    };
+
+    if (watch) {
+        const ctx = await esbuild.context(pageOptions);
+        await ctx.watch();
+        console.log("watching src/ ...");
+        return;
+    }
+    await esbuild.build(pageOptions);
+    if (helpers.length > 0) await esbuild.build(helperOptions);
+}
+
+main().catch(err => {
+    console.error(err);
+    process.exit(1);
+});

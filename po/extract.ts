@@ -1,0 +1,89 @@
+// Extracts every translatable string of the page into po/kvm-manager.pot. It reads the sources with the
+// TypeScript compiler's own parser (TSX included, which xgettext cannot read) and recognises
+// _("..."), N_("..."), cockpit.gettext("...") and cockpit.ngettext("...", "...", n).
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { po, type GetTextTranslation } from "gettext-parser";
+import ts from "typescript";
+
+const root = join(import.meta.dirname, "..");
+
+function sourceFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap(entry => {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) return sourceFiles(path);
+        return /\.tsx?$/.test(entry) && !entry.endsWith(".d.ts") ? [path] : [];
+    });
+}
+
+function calleeName(expression: ts.Expression): string | null {
+    if (ts.isIdentifier(expression)) return expression.text;
+    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression) &&
+        expression.expression.text === "cockpit") {
+        return `cockpit.${expression.name.text}`;
+    }
+    return null;
+}
+
+function literal(node: ts.Expression | undefined): string | null {
+    return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : null;
+}
+
+export function extractMessages(files: string[]): Map<string, GetTextTranslation> {
+    const messages = new Map<string, GetTextTranslation>();
+    const add = (msgid: string, plural: string | null, reference: string): void => {
+        const existing = messages.get(msgid);
+        if (existing) {
+            existing.comments = { ...existing.comments, reference: `${existing.comments?.reference ?? ""}\n${reference}`.trim() };
+            return;
+        }
+        messages.set(msgid, {
+            msgid,
+            ...(plural ? { msgid_plural: plural } : {}),
+            msgstr: plural ? ["", ""] : [""],
+            comments: { reference },
+        } as GetTextTranslation);
+    };
+
+    for (const file of files) {
+        const text = ts.sys.readFile(file) ?? "";
+        const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true,
+            file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+        const visit = (node: ts.Node): void => {
+            if (ts.isCallExpression(node)) {
+                const name = calleeName(node.expression);
+                const reference = `${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+                if (name === "_" || name === "N_" || name === "cockpit.gettext") {
+                    const msgid = literal(node.arguments[0]);
+                    if (msgid) add(msgid, null, reference);
+                } else if (name === "cockpit.ngettext") {
+                    const singular = literal(node.arguments[0]);
+                    const plural = literal(node.arguments[1]);
+                    if (singular && plural) add(singular, plural, reference);
+                }
+            }
+            ts.forEachChild(node, visit);
+        };
+        visit(source);
+    }
+    return messages;
+}
+
+function main(): void {
+    const messages = extractMessages(sourceFiles(join(root, "src")));
+    const sorted = [...messages.values()].sort((a, b) => a.msgid.localeCompare(b.msgid));
+    const pot = po.compile({
+        charset: "utf-8",
+        headers: {
+            "Project-Id-Version": "kvm-manager",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        },
+        translations: { "": Object.fromEntries(sorted.map(m => [m.msgid, m])) },
+    }, { sort: false });
+    writeFileSync(join(root, "po", "kvm-manager.pot"), pot);
+    console.log(`po/kvm-manager.pot: ${sorted.length} messages`);
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) main();

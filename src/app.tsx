@@ -1,0 +1,45 @@
+import { Nav, NavItem, NavList, PageSection } from "@patternfly/react-core";
+import { useEffect, useState } from "react";
+import cockpit from "./lib/cockpit";
+import { findRoute, ROUTES } from "./routes";
+
+function useLocationPath(): string[] {
+    const [path, setPath] = useState<string[]>(cockpit.location.path);
+    useEffect(() => {
+        const update = (): void => setPath(cockpit.location.path);
+        cockpit.addEventListener("locationchanged", update);
+        return () => cockpit.removeEventListener("locationchanged", update);
+    }, []);
+    return path;
+}
+
+export function App() {
+    const path = useLocationPath();
+    const match = findRoute(path);
+
+    useEffect(() => {
+        // An old bookmark or a typo lands on the VM list rather than on a blank page.
+        if (!match) cockpit.location.replace("/");
+    }, [match]);
+
+    const active = match?.route ?? ROUTES[0];
+    return (
+        // No PF Page frame: Cockpit's shell already provides masthead and sidebar around this iframe.
+        <div className="kvm-manager">
+            {ROUTES.length > 1 &&
+                <PageSection type="subnav" padding={{ default: "noPadding" }}>
+                    <Nav variant="horizontal" aria-label="KVM Manager">
+                        <NavList>
+                            {ROUTES.map(route => (
+                                <NavItem key={route.segment} isActive={route === active}
+                                    onClick={() => cockpit.location.go(route.segment ? [route.segment] : [])}>
+                                    {route.navLabel()}
+                                </NavItem>
+                            ))}
+                        </NavList>
+                    </Nav>
+                </PageSection>}
+            {active.render(match?.rest ?? [])}
+        </div>
+    );
+}

@@ -1,0 +1,60 @@
+// org.libvirt.Domain: lookup, XML, state, lifecycle and autostart. Small async functions with one object
+// argument, all through connection.call.
+import { domainStateFromCode, type DomainState, type LifecycleAction } from "../core/domain-state";
+import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, getProperty, setProperty } from "./connection";
+
+export async function listDomainPaths(): Promise<string[]> {
+    const [paths] = await call<[string[]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [0],
+    });
+    return paths;
+}
+
+export async function lookupDomainPath({ name }: { name: string }): Promise<string> {
+    const [path] = await call<[string]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "DomainLookupByName", signature: "s", args: [name],
+    });
+    return path;
+}
+
+export async function getDomainName({ path }: { path: string }): Promise<string> {
+    return String(await getProperty({ path, iface: DOMAIN_IFACE, name: "Name" }));
+}
+
+export async function getDomainXml({ path, inactive = false }: { path: string; inactive?: boolean }): Promise<string> {
+    // VIR_DOMAIN_XML_INACTIVE = 2: the persistent definition rather than the running one.
+    const [xml] = await call<[string]>({
+        path, iface: DOMAIN_IFACE, method: "GetXMLDesc", signature: "u", args: [inactive ? 2 : 0],
+    });
+    return xml;
+}
+
+export async function getDomainState({ path }: { path: string }): Promise<DomainState> {
+    const [[code]] = await call<[[number, number]]>({
+        path, iface: DOMAIN_IFACE, method: "GetState", signature: "u", args: [0],
+    });
+    return domainStateFromCode(code);
+}
+
+export async function getAutostart({ path }: { path: string }): Promise<boolean> {
+    return Boolean(await getProperty({ path, iface: DOMAIN_IFACE, name: "Autostart" }));
+}
+
+export async function setAutostart({ path, autostart }: { path: string; autostart: boolean }): Promise<void> {
+    await setProperty({ path, iface: DOMAIN_IFACE, name: "Autostart", signature: "b", value: autostart });
+}
+
+const LIFECYCLE_CALLS: Record<LifecycleAction, { method: string; signature: string; args: unknown[] }> = {
+    start: { method: "Create", signature: "u", args: [0] },
+    shutdown: { method: "Shutdown", signature: "u", args: [0] },
+    forceOff: { method: "Destroy", signature: "u", args: [0] },
+    reboot: { method: "Reboot", signature: "u", args: [0] },
+    pause: { method: "Suspend", signature: "", args: [] },
+    resume: { method: "Resume", signature: "", args: [] },
+};
+
+export async function runLifecycleAction({ path, action }: { path: string; action: LifecycleAction }): Promise<void> {
+    const { method, signature, args } = LIFECYCLE_CALLS[action];
+    // Starting a guest can take a while on a busy host; libvirt answers once QEMU is up.
+    await call({ path, iface: DOMAIN_IFACE, method, signature, args, timeout: 5 * 60 * 1000 });
+}

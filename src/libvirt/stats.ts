@@ -1,0 +1,22 @@
+// Domain statistics: ONE GetAllDomainStats call answers for every domain (keyed by name), so the list
+// never polls per VM. Domain.GetStats covers a single domain after an event.
+import { parseDomainStats, STATS, type DomainSample } from "../core/domain-stats";
+import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, unwrapRecord } from "./connection";
+
+export const LIST_STATS = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU;
+export const DETAIL_STATS = LIST_STATS | STATS.BLOCK | STATS.INTERFACE;
+
+export async function getAllDomainStats({ stats = LIST_STATS }: { stats?: number } = {}): Promise<DomainSample[]> {
+    const [records] = await call<[[string, Record<string, unknown>][]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu", args: [stats, 0],
+    });
+    return records.map(([name, record]) => parseDomainStats(name, unwrapRecord(record)));
+}
+
+export async function getDomainStats({ path, name, stats = LIST_STATS }:
+    { path: string; name: string; stats?: number }): Promise<DomainSample> {
+    const [record] = await call<[Record<string, unknown>]>({
+        path, iface: DOMAIN_IFACE, method: "GetStats", signature: "uu", args: [stats, 0],
+    });
+    return parseDomainStats(name, unwrapRecord(record));
+}

@@ -1,0 +1,229 @@
+// The landing page: every VM with live state and usage, filter, sort, and per-row lifecycle actions.
+import {
+    Alert, AlertActionCloseButton, Button, EmptyState, EmptyStateBody, MenuToggle, PageSection, SearchInput, Select,
+    SelectList, SelectOption, Spinner, Toolbar, ToolbarContent, ToolbarItem, type MenuToggleElement,
+} from "@patternfly/react-core";
+import { VirtualMachineIcon } from "@patternfly/react-icons";
+import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import cockpit, { _ } from "../../lib/cockpit";
+import { isActive, type LifecycleAction } from "../../core/domain-state";
+import { formatBytes, formatPercent } from "../../core/format";
+import {
+    filterVms, sortVms, STATE_FILTERS, type ListFilter, type SortColumn, type SortDirection, type StateFilter, type VmListItem,
+} from "../../core/vm-list";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
+import { StateLabel } from "../../components/StateLabel";
+import { UsageCell } from "../../components/UsageCell";
+import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
+import { useAdminAccess } from "../../lib/permission";
+import { vmStore, type VmRow } from "../../state/vm-store";
+import { VmActionsMenu } from "./VmActionsMenu";
+
+interface ListRow extends VmListItem {
+    row: VmRow;
+}
+
+const COLUMNS: { column: SortColumn; title: () => string }[] = [
+    { column: "name", title: () => _("Name") },
+    { column: "state", title: () => _("State") },
+    { column: "vcpus", title: () => _("vCPUs") },
+    { column: "memory", title: () => _("Memory") },
+    { column: "cpu", title: () => _("CPU usage") },
+    { column: "memoryUsed", title: () => _("Memory usage") },
+];
+
+function toListRow(row: VmRow): ListRow {
+    const { sample, usage } = row;
+    return {
+        row,
+        name: row.name,
+        state: sample.state,
+        vcpus: sample.vcpus,
+        memoryKiB: sample.memoryCurrentKiB ?? sample.memoryMaxKiB,
+        cpuPercent: usage.cpuPercent,
+        memoryUsedKiB: usage.memoryUsedKiB,
+    };
+}
+
+function StateFilterSelect({ value, onChange }: { value: StateFilter; onChange: (value: StateFilter) => void }) {
+    const [open, setOpen] = useState(false);
+    return (
+        <Select
+            isOpen={open}
+            selected={value}
+            onOpenChange={setOpen}
+            onSelect={(_event, selected) => {
+                onChange(selected as StateFilter);
+                setOpen(false);
+            }}
+            toggle={(ref: React.Ref<MenuToggleElement>) => (
+                <MenuToggle ref={ref} onClick={() => setOpen(!open)} isExpanded={open} id="kvm-state-filter">
+                    {stateFilterLabel(value)}
+                </MenuToggle>
+            )}
+        >
+            <SelectList>
+                {STATE_FILTERS.map(filter => <SelectOption key={filter} value={filter}>{stateFilterLabel(filter)}</SelectOption>)}
+            </SelectList>
+        </Select>
+    );
+}
+
+function CpuCell({ item }: { item: ListRow }) {
+    if (!isActive(item.state)) return <span className="kvm-usage-none">–</span>;
+    const value = item.cpuPercent;
+    return <UsageCell value={value} label={value === null ? _("Measuring…") : formatPercent(value, cockpit.language)}
+        ariaLabel={cockpit.format(_("CPU usage of $0"), item.name)} />;
+}
+
+function MemoryUsageCell({ item }: { item: ListRow }) {
+    const { usage } = item.row;
+    if (!isActive(item.state) || usage.memoryUsedKiB === null) return <span className="kvm-usage-none">–</span>;
+    const label = formatBytes(usage.memoryUsedKiB * 1024, cockpit.language);
+    return <UsageCell value={usage.memoryPercent} label={label}
+        ariaLabel={cockpit.format(_("Memory usage of $0"), item.name)} />;
+}
+
+export function VmListPage() {
+    const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
+    const admin = useAdminAccess();
+    const [filter, setFilter] = useState<ListFilter>({ text: "", state: "all" });
+    const [sortColumn, setSortColumn] = useState<SortColumn>("name");
+    const [sortDirection, setSortDirection] = useState<SortDirection>("asc");
+    const [confirmForceOff, setConfirmForceOff] = useState<string | null>(null);
+
+    useEffect(() => {
+        vmStore.start();
+    }, []);
+
+    const allRows = useMemo(() => snapshot.vms.map(toListRow), [snapshot.vms]);
+    const visible = useMemo(
+        () => sortVms(filterVms(allRows, filter), sortColumn, sortDirection),
+        [allRows, filter, sortColumn, sortDirection]);
+
+    if (snapshot.status !== "ready") {
+        return (
+            <PageSection>
+                <ConnectionEmptyState status={snapshot.status} message={snapshot.statusMessage} admin={admin}
+                    onRetry={() => void vmStore.refresh()} />
+            </PageSection>
+        );
+    }
+
+    if (allRows.length === 0) {
+        return (
+            <PageSection>
+                <EmptyState titleText={_("No virtual machines")} headingLevel="h2" icon={VirtualMachineIcon} id="kvm-no-vms">
+                    <EmptyStateBody>
+                        {_("libvirt on this host has no virtual machines defined. Machines created with virt-install, virsh or Cockpit's Virtual machines page appear here at once.")}
+                    </EmptyStateBody>
+                </EmptyState>
+            </PageSection>
+        );
+    }
+
+    const readOnly = admin === false;
+    const onAction = (name: string, action: LifecycleAction): void => {
+        if (action === "forceOff") setConfirmForceOff(name);
+        else void vmStore.runAction(name, action);
+    };
+    const sortProps = (columnIndex: number, column: SortColumn): ThProps["sort"] => ({
+        sortBy: { index: COLUMNS.findIndex(c => c.column === sortColumn), direction: sortDirection },
+        onSort: (_event, _index, direction) => {
+            setSortColumn(column);
+            setSortDirection(direction);
+        },
+        columnIndex,
+    });
+
+    return (
+        <PageSection>
+            {readOnly &&
+                <Alert isInline variant="info" className="kvm-read-only" title={_("Read-only: administrative access is off")}>
+                    {_("You can see every virtual machine, but starting, stopping and changing them needs administrative access.")}{" "}
+                    {_(ADMIN_ACCESS_HINT)}
+                </Alert>}
+            <Toolbar id="kvm-vm-toolbar">
+                <ToolbarContent>
+                    <ToolbarItem>
+                        <SearchInput
+                            placeholder={_("Filter by name")}
+                            value={filter.text}
+                            onChange={(_event, text) => setFilter({ ...filter, text })}
+                            onClear={() => setFilter({ ...filter, text: "" })}
+                            aria-label={_("Filter by name")}
+                            id="kvm-name-filter"
+                        />
+                    </ToolbarItem>
+                    <ToolbarItem>
+                        <StateFilterSelect value={filter.state} onChange={state => setFilter({ ...filter, state })} />
+                    </ToolbarItem>
+                    <ToolbarItem variant="pagination" id="kvm-vm-count">
+                        {visible.length === allRows.length
+                            ? cockpit.format(cockpit.ngettext("$0 virtual machine", "$0 virtual machines", allRows.length), allRows.length)
+                            : cockpit.format(_("$0 of $1 virtual machines"), visible.length, allRows.length)}
+                    </ToolbarItem>
+                </ToolbarContent>
+            </Toolbar>
+            <Table aria-label={_("Virtual machines")} variant="compact" id="kvm-vm-table">
+                <Thead>
+                    <Tr>
+                        {COLUMNS.map(({ column, title }, index) =>
+                            <Th key={column} sort={sortProps(index, column)}>{title()}</Th>)}
+                        <Th screenReaderText={_("Actions")} />
+                    </Tr>
+                </Thead>
+                <Tbody>
+                    {visible.map(item => {
+                        const { row } = item;
+                        return (
+                            <Tr key={item.name} data-vm-name={item.name} data-state={item.state}
+                                data-pending={row.pending ?? undefined}>
+                                <Td dataLabel={_("Name")} className="kvm-vm-name">
+                                    <span className="kvm-name-text">{item.name}</span>
+                                    {row.actionError &&
+                                        <Alert isInline isPlain variant="danger" className="kvm-row-error"
+                                            title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
+                                            actionClose={<AlertActionCloseButton onClose={() => vmStore.dismissError(item.name)} />} />}
+                                </Td>
+                                <Td dataLabel={_("State")}>
+                                    {row.pending
+                                        ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
+                                        : <StateLabel state={item.state} />}
+                                </Td>
+                                <Td dataLabel={_("vCPUs")}>{item.vcpus ?? "–"}</Td>
+                                <Td dataLabel={_("Memory")}>
+                                    {item.memoryKiB === null ? "–" : formatBytes(item.memoryKiB * 1024, cockpit.language)}
+                                </Td>
+                                <Td dataLabel={_("CPU usage")} className="kvm-cpu-cell"><CpuCell item={item} /></Td>
+                                <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
+                                <Td isActionCell>
+                                    <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
+                                        onAction={action => onAction(item.name, action)} />
+                                </Td>
+                            </Tr>
+                        );
+                    })}
+                </Tbody>
+            </Table>
+            {visible.length === 0 &&
+                <EmptyState titleText={_("No matching virtual machines")} headingLevel="h3" id="kvm-no-match">
+                    <Button variant="link" onClick={() => setFilter({ text: "", state: "all" })}>{_("Clear all filters")}</Button>
+                </EmptyState>}
+            {confirmForceOff !== null &&
+                <ConfirmDialog
+                    title={cockpit.format(_("Force off $0?"), confirmForceOff)}
+                    body={_("The virtual machine is stopped at once, like pulling its power cord. Unsaved data in the guest is lost.")}
+                    confirmLabel={_("Force off")}
+                    danger
+                    onConfirm={() => {
+                        void vmStore.runAction(confirmForceOff, "forceOff");
+                        setConfirmForceOff(null);
+                    }}
+                    onCancel={() => setConfirmForceOff(null)}
+                />}
+        </PageSection>
+    );
+}
