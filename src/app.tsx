@@ -1,7 +1,7 @@
 import { Nav, NavItem, NavList, PageSection } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import cockpit from "./lib/cockpit";
-import { findRoute, ROUTES } from "./routes";
+import { findRoute, NAV_ROUTES, ROUTES } from "./routes";
 
 function useLocationPath(): string[] {
     const [path, setPath] = useState<string[]>(cockpit.location.path);
@@ -26,20 +26,20 @@ export function App() {
     return (
         // No PF Page frame: Cockpit's shell already provides masthead and sidebar around this iframe.
         <div className="kvm-manager">
-            {ROUTES.length > 1 &&
+            {NAV_ROUTES.length > 1 &&
                 <PageSection type="subnav" padding={{ default: "noPadding" }}>
                     <Nav variant="horizontal" aria-label="KVM Manager">
                         <NavList>
-                            {ROUTES.map(route => (
+                            {NAV_ROUTES.map(route => (
                                 <NavItem key={route.segment} isActive={route === active}
                                     onClick={() => cockpit.location.go(route.segment ? [route.segment] : [])}>
-                                    {route.navLabel()}
+                                    {route.navLabel?.()}
                                 </NavItem>
                             ))}
                         </NavList>
                     </Nav>
                 </PageSection>}
-            {active.render(match?.rest ?? [])}
+            {match?.content ?? ROUTES[0].render([])}
         </div>
     );
 }

@@ -1,22 +1,28 @@
 // The page's routes, addressed through cockpit.location (so the shell's URL and history follow them).
-// A route appears in the navigation only once its page exists.
+// A route appears in the navigation only once its page exists; detail routes never do.
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
+import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
 
 export interface RouteDefinition {
     // First path segment; "" is the landing page.
     segment: string;
-    navLabel: () => string;
-    render: (rest: string[]) => ReactNode;
+    navLabel: (() => string) | null;
+    // Returns null when the rest of the path does not name anything, so the app falls back to the list.
+    render: (rest: string[]) => ReactNode | null;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
     { segment: "", navLabel: () => _("Virtual machines"), render: () => <VmListPage /> },
+    { segment: "vm", navLabel: null, render: ([name]) => name ? <VmDetailsPage key={name} name={name} /> : null },
 ];
 
-export function findRoute(path: readonly string[]): { route: RouteDefinition; rest: string[] } | null {
+export const NAV_ROUTES = ROUTES.filter(route => route.navLabel !== null);
+
+export function findRoute(path: readonly string[]): { route: RouteDefinition; content: ReactNode } | null {
     const [first = "", ...rest] = path;
     const route = ROUTES.find(r => r.segment === first);
-    return route ? { route, rest } : null;
+    const content = route?.render(rest) ?? null;
+    return route && content !== null ? { route, content } : null;
 }

@@ -101,3 +101,29 @@ export function parseDomainStats(name: string, record: RawStatsRecord): DomainSa
         nics: active ? devices(record, "net", "rx.bytes", "tx.bytes") : [],
     };
 }
+
+export interface BlockInfo {
+    name: string;
+    path: string | null;
+    // Bytes. capacity: size the guest sees; allocation: what libvirt counts as written; physical: host file size.
+    capacity: number | null;
+    allocation: number | null;
+    physical: number | null;
+}
+
+export function parseBlockInfo(record: RawStatsRecord): BlockInfo[] {
+    const count = num(record, "block.count") ?? 0;
+    const result: BlockInfo[] = [];
+    for (let i = 0; i < count; i++) {
+        const name = str(record, `block.${i}.name`);
+        if (name === null || result.some(b => b.name === name)) continue;
+        result.push({
+            name,
+            path: str(record, `block.${i}.path`),
+            capacity: num(record, `block.${i}.capacity`),
+            allocation: num(record, `block.${i}.allocation`),
+            physical: num(record, `block.${i}.physical`),
+        });
+    }
+    return result;
+}

@@ -58,3 +58,24 @@ export async function runLifecycleAction({ path, action }: { path: string; actio
     // Starting a guest can take a while on a busy host; libvirt answers once QEMU is up.
     await call({ path, iface: DOMAIN_IFACE, method, signature, args, timeout: 5 * 60 * 1000 });
 }
+
+export interface InterfaceAddresses {
+    name: string;
+    mac: string;
+    addresses: { family: "ipv4" | "ipv6"; address: string; prefix: number }[];
+}
+
+// virDomainInterfaceAddressesSource: where the guest's addresses come from.
+export type AddressSource = "lease" | "agent" | "arp";
+const ADDRESS_SOURCES: Record<AddressSource, number> = { lease: 0, agent: 1, arp: 2 };
+
+export async function getInterfaceAddresses({ path, source }: { path: string; source: AddressSource }): Promise<InterfaceAddresses[]> {
+    const [ifaces] = await call<[[string, string, [number, string, number][]][]]>({
+        path, iface: DOMAIN_IFACE, method: "InterfaceAddresses", signature: "uu", args: [ADDRESS_SOURCES[source], 0],
+    });
+    return ifaces.map(([name, mac, addrs]) => ({
+        name,
+        mac,
+        addresses: addrs.map(([type, address, prefix]) => ({ family: type === 1 ? "ipv6" : "ipv4", address, prefix })),
+    }));
+}

@@ -1,6 +1,6 @@
 // Domain statistics: ONE GetAllDomainStats call answers for every domain (keyed by name), so the list
-// never polls per VM. Domain.GetStats covers a single domain after an event.
-import { parseDomainStats, STATS, type DomainSample } from "../core/domain-stats";
+// never polls per VM. Domain.GetStats covers a single domain after an event or on its details page.
+import { parseBlockInfo, parseDomainStats, STATS, type BlockInfo, type DomainSample } from "../core/domain-stats";
 import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, unwrapRecord } from "./connection";
 
 export const LIST_STATS = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU;
@@ -13,10 +13,23 @@ export async function getAllDomainStats({ stats = LIST_STATS }: { stats?: number
     return records.map(([name, record]) => parseDomainStats(name, unwrapRecord(record)));
 }
 
-export async function getDomainStats({ path, name, stats = LIST_STATS }:
-    { path: string; name: string; stats?: number }): Promise<DomainSample> {
+async function getStatsRecord({ path, stats }: { path: string; stats: number }) {
     const [record] = await call<[Record<string, unknown>]>({
         path, iface: DOMAIN_IFACE, method: "GetStats", signature: "uu", args: [stats, 0],
     });
-    return parseDomainStats(name, unwrapRecord(record));
+    return unwrapRecord(record);
+}
+
+export async function getDomainStats({ path, name }: { path: string; name: string }): Promise<DomainSample> {
+    return parseDomainStats(name, await getStatsRecord({ path, stats: LIST_STATS }));
+}
+
+export interface DetailedStats {
+    sample: DomainSample;
+    blocks: BlockInfo[];
+}
+
+export async function getDetailedDomainStats({ path, name }: { path: string; name: string }): Promise<DetailedStats> {
+    const record = await getStatsRecord({ path, stats: DETAIL_STATS });
+    return { sample: parseDomainStats(name, record), blocks: parseBlockInfo(record) };
 }

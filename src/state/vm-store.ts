@@ -12,6 +12,8 @@ import { subscribeDomainEvents, type DomainEvent } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
 
 export const REFRESH_INTERVAL_MS = 5000;
+// CPU % needs two samples: the second comes soon after the first so usage shows within a second or two.
+export const FIRST_RATE_DELAY_MS = 1000;
 
 export type ConnectionStatus = "loading" | "ready" | Exclude<LibvirtErrorKind, "not-found">;
 
@@ -46,6 +48,7 @@ export class VmStore {
     private unsubscribeEvents: (() => void) | null = null;
     private inFlight: Promise<void> | null = null;
     private started = false;
+    private loads = 0;
 
     readonly subscribe = (listener: () => void): (() => void) => {
         this.listeners.add(listener);
@@ -123,7 +126,7 @@ export class VmStore {
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
         if (!this.started || cockpit.hidden) return;
-        this.timer = setTimeout(() => void this.refresh(), REFRESH_INTERVAL_MS);
+        this.timer = setTimeout(() => void this.refresh(), this.loads === 1 ? FIRST_RATE_DELAY_MS : REFRESH_INTERVAL_MS);
     }
 
     private ensureEventSubscription(): void {
@@ -161,6 +164,7 @@ export class VmStore {
         for (const name of [...this.rows.keys()]) {
             if (!seen.has(name)) this.forget(name);
         }
+        this.loads++;
         this.ensureEventSubscription();
         this.setStatus("ready", null);
     }
@@ -187,7 +191,7 @@ export class VmStore {
         this.publish();
     }
 
-    private async resolvePath(name: string): Promise<string> {
+    async resolvePath(name: string): Promise<string> {
         const known = this.pathByName.get(name);
         if (known) return known;
         const path = await lookupDomainPath({ name });

@@ -7,17 +7,18 @@ import { VirtualMachineIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
-import { isActive, type LifecycleAction } from "../../core/domain-state";
+import { isActive } from "../../core/domain-state";
 import { formatBytes, formatPercent } from "../../core/format";
 import {
     filterVms, sortVms, STATE_FILTERS, type ListFilter, type SortColumn, type SortDirection, type StateFilter, type VmListItem,
 } from "../../core/vm-list";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
 import { StateLabel } from "../../components/StateLabel";
 import { UsageCell } from "../../components/UsageCell";
+import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
+import { vmDetailsPath } from "../../lib/paths";
 import { vmStore, type VmRow } from "../../state/vm-store";
 import { VmActionsMenu } from "./VmActionsMenu";
 
@@ -92,7 +93,7 @@ export function VmListPage() {
     const [filter, setFilter] = useState<ListFilter>({ text: "", state: "all" });
     const [sortColumn, setSortColumn] = useState<SortColumn>("name");
     const [sortDirection, setSortDirection] = useState<SortDirection>("asc");
-    const [confirmForceOff, setConfirmForceOff] = useState<string | null>(null);
+    const lifecycle = useLifecycleAction();
 
     useEffect(() => {
         vmStore.start();
@@ -125,10 +126,6 @@ export function VmListPage() {
     }
 
     const readOnly = admin === false;
-    const onAction = (name: string, action: LifecycleAction): void => {
-        if (action === "forceOff") setConfirmForceOff(name);
-        else void vmStore.runAction(name, action);
-    };
     const sortProps = (columnIndex: number, column: SortColumn): ThProps["sort"] => ({
         sortBy: { index: COLUMNS.findIndex(c => c.column === sortColumn), direction: sortDirection },
         onSort: (_event, _index, direction) => {
@@ -182,7 +179,10 @@ export function VmListPage() {
                             <Tr key={item.name} data-vm-name={item.name} data-state={item.state}
                                 data-pending={row.pending ?? undefined}>
                                 <Td dataLabel={_("Name")} className="kvm-vm-name">
-                                    <span className="kvm-name-text">{item.name}</span>
+                                    <Button variant="link" isInline className="kvm-name-link"
+                                        onClick={() => cockpit.location.go(vmDetailsPath(item.name))}>
+                                        {item.name}
+                                    </Button>
                                     {row.actionError &&
                                         <Alert isInline isPlain variant="danger" className="kvm-row-error"
                                             title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
@@ -201,7 +201,7 @@ export function VmListPage() {
                                 <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
                                 <Td isActionCell>
                                     <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
-                                        onAction={action => onAction(item.name, action)} />
+                                        onAction={action => lifecycle.request(item.name, action)} />
                                 </Td>
                             </Tr>
                         );
@@ -212,18 +212,7 @@ export function VmListPage() {
                 <EmptyState titleText={_("No matching virtual machines")} headingLevel="h3" id="kvm-no-match">
                     <Button variant="link" onClick={() => setFilter({ text: "", state: "all" })}>{_("Clear all filters")}</Button>
                 </EmptyState>}
-            {confirmForceOff !== null &&
-                <ConfirmDialog
-                    title={cockpit.format(_("Force off $0?"), confirmForceOff)}
-                    body={_("The virtual machine is stopped at once, like pulling its power cord. Unsaved data in the guest is lost.")}
-                    confirmLabel={_("Force off")}
-                    danger
-                    onConfirm={() => {
-                        void vmStore.runAction(confirmForceOff, "forceOff");
-                        setConfirmForceOff(null);
-                    }}
-                    onCancel={() => setConfirmForceOff(null)}
-                />}
+            {lifecycle.dialog}
         </PageSection>
     );
 }
