@@ -150,11 +150,11 @@ function bootOrder(os: XmlNode | null, disks: XmlNode[], nics: XmlNode[]): strin
     if (classes.length > 0) return classes;
     const ordered: { order: number; label: string }[] = [];
     for (const disk of disks) {
-        const order = int(attr(disk.boot, "order"));
+        const order = int(attr(nodes(disk.boot)[0], "order"));
         if (order !== null) ordered.push({ order, label: attr(disk.target, "dev") ?? "disk" });
     }
     for (const nic of nics) {
-        const order = int(attr(nic.boot, "order"));
+        const order = int(attr(nodes(nic.boot)[0], "order"));
         if (order !== null) ordered.push({ order, label: attr(nic.mac, "address") ?? "network" });
     }
     return ordered.sort((a, b) => a.order - b.order).map(o => o.label);
