@@ -2,6 +2,7 @@
 // rows, and one GetAllDomainStats every 5 s refreshes usage for all VMs at once (paused while the page
 // is hidden). Views read snapshots through useSyncExternalStore.
 import cockpit from "../lib/cockpit";
+import { runBatch, type BatchResult } from "../core/batch";
 import { isActionAllowed, type LifecycleAction } from "../core/domain-state";
 import type { DomainSample } from "../core/domain-stats";
 import type { LibvirtErrorKind } from "../core/libvirt-errors";
@@ -12,6 +13,9 @@ import { subscribeDomainEvents, type DomainEvent } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
 
 export const REFRESH_INTERVAL_MS = 5000;
+// Parallel lifecycle calls in a batch: libvirt starts domains concurrently, but each start costs host CPU,
+// so a few at a time beats both one-by-one and all-at-once on a small host.
+export const BATCH_CONCURRENCY = 4;
 // CPU % needs two samples: the second comes soon after the first so usage shows within a second or two.
 export const FIRST_RATE_DELAY_MS = 1000;
 
@@ -31,10 +35,7 @@ export interface VmStoreSnapshot {
     vms: readonly VmRow[];
 }
 
-export interface ActionResult {
-    outcome: "done" | "skipped" | "failed";
-    message?: string;
-}
+export type ActionResult = Omit<BatchResult, "name">;
 
 export class VmStore {
     private rows = new Map<string, VmRow>();
@@ -107,6 +108,11 @@ export class VmStore {
             }
             return { outcome: "failed", message: libvirtError.message };
         }
+    }
+
+    runBatch(action: LifecycleAction, names: readonly string[],
+        onProgress: (settled: number, total: number) => void): Promise<BatchResult[]> {
+        return runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action), onProgress);
     }
 
     dismissError(name: string): void {

@@ -5,6 +5,9 @@
 // message per field in words a person understands; a library would add weight to the page bundle for
 // no gain here.
 import { DAY_MS, tierById, type TierId } from "./tiers";
+import type { ValidationError, ValidationResult } from "./validation";
+
+export type { ValidationError, ValidationResult } from "./validation";
 
 export interface RetentionPolicy {
     // false: the daily clean-up does nothing ("Clean up now" still works). Every tier still keeps at
@@ -32,14 +35,6 @@ export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
 export const RETENTION_POLICY_FILE = "retention.json";
 
 export type RetentionField = keyof RetentionPolicy;
-
-export interface ValidationError {
-    // null: the problem is the document as a whole (not an object, unknown key).
-    field: RetentionField | null;
-    message: string;
-}
-
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] };
 
 const FIELDS: readonly RetentionField[] = ["enabled", "retentionDays", "cleanupHour", "lastCleanup"];
 

@@ -1,17 +1,18 @@
 // The landing page: every VM with live state and usage, filter, sort, and per-row lifecycle actions.
 import {
     Alert, AlertActionCloseButton, Button, EmptyState, EmptyStateBody, MenuToggle, PageSection, SearchInput, Select,
-    SelectList, SelectOption, Spinner, Toolbar, ToolbarContent, ToolbarItem, type MenuToggleElement,
+    SelectList, SelectOption, Spinner, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, type MenuToggleElement,
 } from "@patternfly/react-core";
 import { VirtualMachineIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
-import { isActive } from "../../core/domain-state";
+import { isActive, type LifecycleAction } from "../../core/domain-state";
 import { formatBytes, formatPercent } from "../../core/format";
 import {
     filterVms, sortVms, STATE_FILTERS, type ListFilter, type SortColumn, type SortDirection, type StateFilter, type VmListItem,
 } from "../../core/vm-list";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
 import { StateLabel } from "../../components/StateLabel";
 import { UsageCell } from "../../components/UsageCell";
@@ -20,6 +21,7 @@ import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import { vmDetailsPath } from "../../lib/paths";
 import { vmStore, type VmRow } from "../../state/vm-store";
+import { BatchDialog, type BatchState } from "./BatchDialog";
 import { VmActionsMenu } from "./VmActionsMenu";
 
 interface ListRow extends VmListItem {
@@ -72,6 +74,8 @@ function StateFilterSelect({ value, onChange }: { value: StateFilter; onChange: 
     );
 }
 
+const BATCH_ACTIONS: readonly LifecycleAction[] = ["start", "shutdown", "forceOff", "reboot"];
+
 function CpuCell({ item }: { item: ListRow }) {
     if (!isActive(item.state)) return <span className="kvm-usage-none">–</span>;
     const value = item.cpuPercent;
@@ -94,6 +98,9 @@ export function VmListPage() {
     const [sortColumn, setSortColumn] = useState<SortColumn>("name");
     const [sortDirection, setSortDirection] = useState<SortDirection>("asc");
     const lifecycle = useLifecycleAction();
+    const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+    const [batch, setBatch] = useState<BatchState | null>(null);
+    const [confirmBatchForceOff, setConfirmBatchForceOff] = useState(false);
 
     useEffect(() => {
         vmStore.start();
@@ -103,6 +110,16 @@ export function VmListPage() {
     const visible = useMemo(
         () => sortVms(filterVms(allRows, filter), sortColumn, sortDirection),
         [allRows, filter, sortColumn, sortDirection]);
+
+    // A VM removed elsewhere leaves the selection, so a batch never names a VM the list no longer shows.
+    const selectedNames = allRows.filter(item => selected.has(item.name)).map(item => item.name);
+
+    const startBatch = (action: LifecycleAction): void => {
+        const names = selectedNames;
+        setBatch({ action, total: names.length, settled: 0, results: null });
+        void vmStore.runBatch(action, names, settled => setBatch(b => b && { ...b, settled }))
+            .then(results => setBatch(b => b && { ...b, settled: results.length, results }));
+    };
 
     if (snapshot.status !== "ready") {
         return (
@@ -127,7 +144,8 @@ export function VmListPage() {
 
     const readOnly = admin === false;
     const sortProps = (columnIndex: number, column: SortColumn): ThProps["sort"] => ({
-        sortBy: { index: COLUMNS.findIndex(c => c.column === sortColumn), direction: sortDirection },
+        // Column 0 is the selection checkbox.
+        sortBy: { index: COLUMNS.findIndex(c => c.column === sortColumn) + 1, direction: sortDirection },
         onSort: (_event, _index, direction) => {
             setSortColumn(column);
             setSortDirection(direction);
@@ -157,6 +175,21 @@ export function VmListPage() {
                     <ToolbarItem>
                         <StateFilterSelect value={filter.state} onChange={state => setFilter({ ...filter, state })} />
                     </ToolbarItem>
+                    <ToolbarGroup id="kvm-batch-actions">
+                        {BATCH_ACTIONS.map(action => (
+                            <ToolbarItem key={action}>
+                                <Button variant={action === "forceOff" ? "danger" : "secondary"} data-batch-action={action}
+                                    isDisabled={readOnly || selectedNames.length === 0 || batch !== null}
+                                    onClick={() => action === "forceOff" ? setConfirmBatchForceOff(true) : startBatch(action)}>
+                                    {actionLabel(action)}
+                                </Button>
+                            </ToolbarItem>
+                        ))}
+                        {selectedNames.length > 0 &&
+                            <ToolbarItem id="kvm-selected-count" alignSelf="center">
+                                {cockpit.format(cockpit.ngettext("$0 selected", "$0 selected", selectedNames.length), selectedNames.length)}
+                            </ToolbarItem>}
+                    </ToolbarGroup>
                     <ToolbarItem variant="pagination" id="kvm-vm-count">
                         {visible.length === allRows.length
                             ? cockpit.format(cockpit.ngettext("$0 virtual machine", "$0 virtual machines", allRows.length), allRows.length)
@@ -167,17 +200,33 @@ export function VmListPage() {
             <Table aria-label={_("Virtual machines")} variant="compact" id="kvm-vm-table">
                 <Thead>
                     <Tr>
+                        <Th select={{
+                            onSelect: (_event, isSelecting) => setSelected(isSelecting ? new Set(visible.map(v => v.name)) : new Set()),
+                            isSelected: visible.length > 0 && visible.every(v => selected.has(v.name)),
+                            isHeaderSelectDisabled: readOnly,
+                        }} aria-label={_("Select all shown")} />
                         {COLUMNS.map(({ column, title }, index) =>
-                            <Th key={column} sort={sortProps(index, column)}>{title()}</Th>)}
+                            <Th key={column} sort={sortProps(index + 1, column)}>{title()}</Th>)}
                         <Th screenReaderText={_("Actions")} />
                     </Tr>
                 </Thead>
                 <Tbody>
-                    {visible.map(item => {
+                    {visible.map((item, rowIndex) => {
                         const { row } = item;
                         return (
                             <Tr key={item.name} data-vm-name={item.name} data-state={item.state}
                                 data-pending={row.pending ?? undefined}>
+                                <Td select={{
+                                    rowIndex,
+                                    onSelect: (_event, isSelecting) => setSelected(current => {
+                                        const next = new Set(current);
+                                        if (isSelecting) next.add(item.name);
+                                        else next.delete(item.name);
+                                        return next;
+                                    }),
+                                    isSelected: selected.has(item.name),
+                                    isDisabled: readOnly,
+                                }} aria-label={cockpit.format(_("Select $0"), item.name)} />
                                 <Td dataLabel={_("Name")} className="kvm-vm-name">
                                     <Button variant="link" isInline className="kvm-name-link"
                                         onClick={() => cockpit.location.go(vmDetailsPath(item.name))}>
@@ -213,6 +262,23 @@ export function VmListPage() {
                     <Button variant="link" onClick={() => setFilter({ text: "", state: "all" })}>{_("Clear all filters")}</Button>
                 </EmptyState>}
             {lifecycle.dialog}
+            {confirmBatchForceOff &&
+                <ConfirmDialog
+                    title={cockpit.format(cockpit.ngettext("Force off $0 virtual machine?", "Force off $0 virtual machines?", selectedNames.length),
+                        selectedNames.length)}
+                    body={_("They are stopped at once, like pulling their power cords. Unsaved data in the guests is lost.")}
+                    confirmLabel={_("Force off")}
+                    danger
+                    onConfirm={() => {
+                        setConfirmBatchForceOff(false);
+                        startBatch("forceOff");
+                    }}
+                    onCancel={() => setConfirmBatchForceOff(false)}
+                />}
+            {batch && <BatchDialog batch={batch} onClose={() => {
+                setBatch(null);
+                setSelected(new Set());
+            }} />}
         </PageSection>
     );
 }
