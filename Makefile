@@ -12,7 +12,7 @@ UNITS = $(wildcard helpers/systemd/*.service helpers/systemd/*.timer)
 TIMERS = $(notdir $(wildcard helpers/systemd/*.timer))
 SOURCES = $(shell find src helpers po -type f 2>/dev/null) manifest.json build.ts package.json
 
-.PHONY: all install devel-install uninstall check check-units check-unit check-e2e typecheck run pot clean
+.PHONY: all install devel-install uninstall host check check-units check-unit check-e2e typecheck run pot clean
 
 all: dist/manifest.json
 
@@ -58,16 +58,20 @@ check-unit: node_modules/.package-lock.json
 check-units:
 	@if [ -n "$(UNITS)" ]; then test/host/verify-units.sh $(UNITS); fi
 
-# End-to-end tests drive the real stack: test/host/setup.sh installs and starts it (idempotent).
-check-e2e: all
+# Installs and starts the real stack (packages, npm ci, dbus, libvirtd, test guest); idempotent and quick
+# when everything is in place.
+host:
 	test/host/setup.sh
+
+# End-to-end tests drive the installed page on the real stack.
+check-e2e: all
 	$(MAKE) install
 	npx jest --selectProjects e2e --runInBand
 
-check: typecheck check-unit check-units check-e2e
+check: host
+	$(MAKE) typecheck check-unit check-units check-e2e
 
-run:
-	test/host/setup.sh
+run: host
 	$(MAKE) install
 	test/host/serve.sh
 

@@ -2,10 +2,11 @@
 // bundled file per helper command. `tsx build.ts --watch` rebuilds the page on change.
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { po } from "gettext-parser";
 
-const root = import.meta.dirname;
+const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, "dist");
 const watch = process.argv.includes("--watch");
 const production = !watch;
@@ -81,7 +82,12 @@ async function main(): Promise<void> {
         return;
     }
     await esbuild.build(pageOptions);
-    if (helpers.length > 0) await esbuild.build(helperOptions);
+    if (helpers.length > 0) {
+        await esbuild.build(helperOptions);
+        // sql.js loads its WebAssembly at run time; the helpers look for it beside themselves
+        // (helpers/lib/sqljs.ts), where `make install` puts every non-.js file of dist/helpers.
+        copyFileSync(join(root, "node_modules", "sql.js", "dist", "sql-wasm.wasm"), join(dist, "helpers", "sql-wasm.wasm"));
+    }
 }
 
 main().catch(err => {

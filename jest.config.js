@@ -2,6 +2,8 @@
 const transform = { "^.+\\.tsx?$": "<rootDir>/test/esbuild-jest-transform.js" };
 
 module.exports = {
+  // A project-level testTimeout is ignored by jest; end-to-end tests start real VMs and need minutes.
+  testTimeout: 180000,
   projects: [
     {
       displayName: "unit",
@@ -12,9 +14,9 @@ module.exports = {
     {
       displayName: "e2e",
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/e2e/harness/global-setup.ts",
       transform,
       testEnvironment: "node",
-      testTimeout: 180000,
     },
   ],
 };

@@ -2,11 +2,12 @@
 // TypeScript compiler's own parser (TSX included, which xgettext cannot read) and recognises
 // _("..."), N_("..."), cockpit.gettext("...") and cockpit.ngettext("...", "...", n).
 import { readdirSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { po, type GetTextTranslation } from "gettext-parser";
 import ts from "typescript";
 
-const root = join(import.meta.dirname, "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 function sourceFiles(dir: string): string[] {
     return readdirSync(dir).flatMap(entry => {
@@ -86,4 +87,4 @@ function main(): void {
     console.log(`po/kvm-manager.pot: ${sorted.length} messages`);
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,0 +1,115 @@
+// A private cockpit-ws per test file. With --local-session it runs the bridge as root without a login,
+// on loopback only; such a cockpit-ws serves one browser session, hence one per test file.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "./exec";
+import { waitFor } from "./wait";
+
+export const PACKAGE_NAME = "kvm-manager";
+/** Where `make install` puts the page; the e2e tests test that copy. */
+export const INSTALLED_PACKAGE_DIR = `/usr/local/share/cockpit/${PACKAGE_NAME}`;
+const COCKPIT_WS = "/usr/lib/cockpit/cockpit-ws";
+
+export interface CockpitServer {
+    port: number;
+    /** The URL of a file of the package, served without the shell: url("index.html"). */
+    url(pathInPackage: string): string;
+    /** The page alone, without the shell's navigation: the fastest and most direct to test. */
+    pageAloneUrl: string;
+    /** The page inside Cockpit's shell, as a person sees it. */
+    shellUrl: string;
+    /** What cockpit-ws and the bridge printed, for diagnosing a failure. */
+    output(): string;
+    stop(): Promise<void>;
+}
+
+/**
+ * The bridge's environment: an empty XDG_DATA_HOME hides a `make devel-install` link in
+ * ~/.local/share/cockpit, so the tests see the installed package, and XDG_DATA_DIRS is pinned to the
+ * directories `make install` and Debian use.
+ */
+function bridgeEnv(dataHome: string): NodeJS.ProcessEnv {
+    return { ...process.env, XDG_DATA_HOME: dataHome, XDG_DATA_DIRS: "/usr/local/share:/usr/share" };
+}
+
+/** `cockpit-bridge --packages` as the tests' cockpit-ws sees them. */
+export async function bridgePackages(): Promise<string> {
+    const dataHome = await mkdtemp(join(tmpdir(), "kvmm-cockpit-"));
+    try {
+        return await run("cockpit-bridge", ["--packages"], { env: bridgeEnv(dataHome) });
+    } finally {
+        await rm(dataHome, { recursive: true, force: true });
+    }
+}
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            server.close(() => {
+                if (address !== null && typeof address === "object") resolve(address.port);
+                else reject(new Error("no port from the kernel"));
+            });
+        });
+    });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise(resolve => child.once("exit", () => resolve()));
+}
+
+export async function startCockpit(): Promise<CockpitServer> {
+    if (!existsSync(join(INSTALLED_PACKAGE_DIR, "manifest.json"))) {
+        throw new Error(`${INSTALLED_PACKAGE_DIR} is not installed: run make install first`);
+    }
+    const port = await freePort();
+    const dataHome = await mkdtemp(join(tmpdir(), "kvmm-cockpit-"));
+    const child = spawn(COCKPIT_WS, ["--port", String(port), "-a", "127.0.0.1", "--local-session=cockpit-bridge"],
+        { env: bridgeEnv(dataHome), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    let spawnError: Error | undefined;
+    child.once("error", err => { spawnError = err; });
+
+    const base = `http://127.0.0.1:${port}`;
+    const stop = async (): Promise<void> => {
+        if (child.exitCode === null && child.signalCode === null) {
+            child.kill("SIGTERM");
+            const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+            await exited(child);
+            clearTimeout(killer);
+        }
+        await rm(dataHome, { recursive: true, force: true });
+    };
+
+    try {
+        // /ping answers without creating a session, so it does not use up the one local session.
+        await waitFor(async () => {
+            if (spawnError) throw spawnError;
+            if (child.exitCode !== null) throw new Error(`cockpit-ws exited with ${child.exitCode}: ${output}`);
+            return (await fetch(`${base}/ping`)).ok;
+        }, { timeoutMs: 15_000, intervalMs: 100, message: `cockpit-ws on port ${port}` });
+    } catch (err) {
+        await stop();
+        throw err;
+    }
+
+    const url = (pathInPackage: string): string =>
+        `${base}/cockpit/@localhost/${PACKAGE_NAME}/${pathInPackage.replace(/^\/+/, "")}`;
+    return {
+        port,
+        url,
+        pageAloneUrl: url("index.html"),
+        shellUrl: `${base}/${PACKAGE_NAME}`,
+        output: () => output,
+        stop,
+    };
+}
