@@ -33,7 +33,10 @@ export function BatchDialog({ batch, onClose }: { batch: BatchState; onClose: ()
     const counts = batch.results ? summarize(batch.results) : null;
     const title = cockpit.format(_("$0: $1 virtual machines"), actionLabel(batch.action), batch.total);
     return (
-        <Modal isOpen variant={ModalVariant.medium} onClose={finished ? onClose : undefined} aria-labelledby="kvm-batch-title" id="kvm-batch-dialog">
+        // While the batch runs nothing in the dialog is focusable (Close waits for the results), and PF's
+        // focus trap throws without a focusable element.
+        <Modal isOpen variant={ModalVariant.medium} onClose={finished ? onClose : undefined} disableFocusTrap={!finished}
+            aria-labelledby="kvm-batch-title" id="kvm-batch-dialog">
             <ModalHeader title={title} labelId="kvm-batch-title" />
             <ModalBody>
                 <Progress

@@ -112,7 +112,8 @@ export function VmListPage() {
         [allRows, filter, sortColumn, sortDirection]);
 
     // A VM removed elsewhere leaves the selection, so a batch never names a VM the list no longer shows.
-    const selectedNames = allRows.filter(item => selected.has(item.name)).map(item => item.name);
+    // In the list's sort order, so the results read like the list.
+    const selectedNames = sortVms(allRows.filter(item => selected.has(item.name)), sortColumn, sortDirection).map(item => item.name);
 
     const startBatch = (action: LifecycleAction): void => {
         const names = selectedNames;
