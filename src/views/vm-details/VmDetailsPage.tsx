@@ -138,10 +138,9 @@ function DisksCard({ description, blocks }: { description: DomainDescription | n
                         </Thead>
                         <Tbody>
                             {disks.map(disk => {
+                                // Allocation as libvirt (and `virsh domblkinfo`) reports it: blocks in use on the
+                                // host; for a running qcow2, its highest written offset.
                                 const info = blocks.find(b => b.name === disk.target);
-                                // For a file, the host file size is what the disk really takes; libvirt's
-                                // "allocation" of a running qcow2 is only its highest written offset.
-                                const allocated = info ? info.physical ?? info.allocation : null;
                                 return (
                                     <Tr key={disk.target} data-disk={disk.target}>
                                         <Td dataLabel={_("Device")}>
@@ -153,7 +152,7 @@ function DisksCard({ description, blocks }: { description: DomainDescription | n
                                         </Td>
                                         <Td dataLabel={_("Format")}>{disk.format ?? dash}</Td>
                                         <Td dataLabel={_("Capacity")}>{bytes(info?.capacity)}</Td>
-                                        <Td dataLabel={_("Allocation")}>{bytes(allocated)}</Td>
+                                        <Td dataLabel={_("Allocation")}>{bytes(info?.allocation)}</Td>
                                     </Tr>
                                 );
                             })}
