@@ -51,11 +51,11 @@ export function BatchDialog({ batch, onClose }: { batch: BatchState; onClose: ()
                 />
                 {batch.results &&
                     <Table variant="compact" aria-label={_("Results")} id="kvm-batch-results">
-                        <Thead><Tr><Th>{_("Virtual machine")}</Th><Th>{_("Result")}</Th></Tr></Thead>
+                        <Thead><Tr><Th width={40}>{_("Virtual machine")}</Th><Th>{_("Result")}</Th></Tr></Thead>
                         <Tbody>
                             {batch.results.map(result => (
                                 <Tr key={result.name} data-vm-name={result.name} data-outcome={result.outcome}>
-                                    <Td dataLabel={_("Virtual machine")}>{result.name}</Td>
+                                    <Td dataLabel={_("Virtual machine")} modifier="breakWord">{result.name}</Td>
                                     <Td dataLabel={_("Result")}><OutcomeCell result={result} /></Td>
                                 </Tr>
                             ))}
