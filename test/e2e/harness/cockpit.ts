@@ -65,14 +65,24 @@ function exited(child: ChildProcess): Promise<void> {
     return new Promise(resolve => child.once("exit", () => resolve()));
 }
 
-export async function startCockpit(): Promise<CockpitServer> {
+export interface StartCockpitOptions {
+    /** Run cockpit-ws and its bridge as this local user instead of root (for access tests). */
+    user?: string;
+}
+
+export async function startCockpit({ user }: StartCockpitOptions = {}): Promise<CockpitServer> {
     if (!existsSync(join(INSTALLED_PACKAGE_DIR, "manifest.json"))) {
         throw new Error(`${INSTALLED_PACKAGE_DIR} is not installed: run make install first`);
     }
     const port = await freePort();
     const dataHome = await mkdtemp(join(tmpdir(), "kvmm-cockpit-"));
-    const child = spawn(COCKPIT_WS, ["--port", String(port), "-a", "127.0.0.1", "--local-session=cockpit-bridge"],
-        { env: bridgeEnv(dataHome), stdio: ["ignore", "pipe", "pipe"] });
+    const wsArgs = ["--port", String(port), "-a", "127.0.0.1", "--local-session=cockpit-bridge"];
+    if (user) await run("chown", [user, dataHome]);
+    // runuser keeps no shell in between: argv goes straight to cockpit-ws as the given user.
+    const child = user
+        ? spawn("runuser", ["-u", user, "--", COCKPIT_WS, ...wsArgs],
+            { env: { ...bridgeEnv(dataHome), HOME: dataHome, USER: user }, stdio: ["ignore", "pipe", "pipe"] })
+        : spawn(COCKPIT_WS, wsArgs, { env: bridgeEnv(dataHome), stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });

@@ -1,0 +1,71 @@
+// Without administrative access the page says why and points to Cockpit's "Administrative access":
+// a user libvirt refuses sees an explanation instead of a list; a member of the libvirt group sees every
+// VM read-only, with actions disabled.
+import { launchBrowser, screenshot, type TestBrowser } from "./harness/browser";
+import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { run } from "./harness/exec";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
+import { openList, vmRow, waitForRowState } from "./pages/vm-list";
+
+const OUTSIDER = "kvmm-test-outsider";
+const VIEWER = "kvmm-test-viewer";
+const VM = `${TEST_PREFIX}access`;
+
+let browser: TestBrowser;
+const servers: CockpitServer[] = [];
+
+async function addUser(name: string, groups: string[]): Promise<void> {
+    await run("userdel", [name]).catch(() => undefined);
+    await run("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+        ...(groups.length ? ["--groups", groups.join(",")] : []), name]);
+}
+
+beforeAll(async () => {
+    await addUser(OUTSIDER, []);
+    await addUser(VIEWER, ["libvirt"]);
+    await removeVm(VM);
+    await defineTinyVm({ name: VM, start: true });
+    browser = await launchBrowser();
+});
+
+afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) await server.stop();
+    await removeVm(VM);
+    for (const name of [OUTSIDER, VIEWER]) await run("userdel", [name]).catch(() => undefined);
+});
+
+test("a user libvirt refuses gets an explanation and the way to administrative access", async () => {
+    const server = await startCockpit({ user: OUTSIDER });
+    servers.push(server);
+    const tab = await browser.newPage();
+    await tab.page.goto(server.pageAloneUrl);
+    const state = tab.page.locator("#kvm-access-denied");
+    await state.waitFor({ timeout: 30_000 });
+    const text = await state.innerText();
+    expect(text).toContain("Administrative access required");
+    expect(text).toContain("Limited access");
+    await screenshot(tab.page, "access-denied");
+    await tab.page.close();
+});
+
+test("a libvirt group member without admin rights sees VMs read-only", async () => {
+    const server = await startCockpit({ user: VIEWER });
+    servers.push(server);
+    // A local session serves one browser session: a fresh context for this user.
+    const viewerBrowser = await launchBrowser();
+    try {
+        const tab = await viewerBrowser.newPage();
+        await openList(tab.page, server.pageAloneUrl);
+        await waitForRowState(tab.page, VM, "running");
+        await tab.page.locator(".kvm-read-only").waitFor();
+        expect(await tab.page.locator(".kvm-read-only").innerText()).toContain("administrative access");
+        expect(await vmRow(tab.page, VM).locator(".kvm-row-actions").isDisabled()).toBe(true);
+        expect(await tab.page.locator("[data-batch-action='start']").isDisabled()).toBe(true);
+        await tab.page.locator("#kvm-name-filter input").fill(VM);
+        await screenshot(tab.page, "access-read-only");
+        expect(tab.errors).toEqual([]);
+    } finally {
+        await viewerBrowser.close();
+    }
+});
