@@ -19,8 +19,8 @@ function buildTranslations(): void {
         // Cockpit's locale format: msgid -> [context-or-null, singular, plural...]; empty translations
         // are left out so cockpit.gettext falls back to the English msgid.
         const messages: Record<string, unknown> = {};
-        const header = parsed.headers["Plural-Forms"] ?? "nplurals=2; plural=(n != 1);";
-        const pluralExpr = /plural=([^;]+)/.exec(header)?.[1] ?? "(n != 1)";
+        const pluralForms = parsed.headers["Plural-Forms"] ?? "nplurals=2; plural=(n != 1);";
+        const pluralExpr = /plural=([^;]+)/.exec(pluralForms)?.[1] ?? "(n != 1)";
         for (const [context, entries] of Object.entries(parsed.translations)) {
             for (const [msgid, entry] of Object.entries(entries)) {
                 if (!msgid || entry.msgstr.every(s => s === "")) continue;
@@ -28,9 +28,11 @@ function buildTranslations(): void {
                 messages[key] = [null, ...entry.msgstr];
             }
         }
+        const header = `"":{"plural-forms":(n)=>${pluralExpr},"language":${JSON.stringify(lang)},"language-direction":"ltr"}`;
         const body = JSON.stringify(messages).slice(1, -1);
-        const js = `cockpit.locale({"":{"plural-forms":(n)=>${pluralExpr},"language":${JSON.stringify(lang)},` +
-            `"language-direction":"ltr"}${body ? "," + body : ""});\n`;
+        const js = `cockpit.locale({${[header, body].filter(Boolean).join(",")}});\n`;
+        // A syntax error here would silently leave the page in English: parse it now instead.
+        new Function("cockpit", js);
         writeFileSync(join(dist, `po.${lang}.js`), js);
     }
 }
