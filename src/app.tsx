@@ -31,7 +31,9 @@ export function App() {
                     <Nav variant="horizontal" aria-label="KVM Manager">
                         <NavList>
                             {NAV_ROUTES.map(route => (
-                                <NavItem key={route.segment} isActive={route === active}
+                                <NavItem key={route.segment}
+                                    // Pages outside the navigation (a VM's details) belong to the VM list.
+                                    isActive={route === active || (active.navLabel === null && route.segment === "")}
                                     onClick={() => cockpit.location.go(route.segment ? [route.segment] : [])}>
                                     {route.navLabel?.()}
                                 </NavItem>

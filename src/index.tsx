@@ -1,4 +1,5 @@
 import "@patternfly/patternfly/patternfly.css";
+import "@patternfly/patternfly/patternfly-charts.css";
 import "./app.css";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";

@@ -62,8 +62,13 @@ export interface SpawnPromise extends Promise<string> {
     close(problem?: string): void;
 }
 
+// cockpit.file's read() promise passes two values (content and tag) to its fulfilment callback.
+export interface FileReadPromise<T> {
+    then(onRead: (content: T | null, tag: string) => void, onError?: (error: SpawnError) => void): unknown;
+}
+
 export interface FileHandle<T> {
-    read(): Promise<T | null> & { then<R>(cb: (content: T | null, tag: string) => R): Promise<R> };
+    read(): FileReadPromise<T>;
     replace(content: T | null, expectedTag?: string): Promise<string>;
     watch(callback: (content: T | null, tag: string, error?: SpawnError) => void): { remove(): void };
     close(): void;

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "react";
 import cockpit from "../lib/cockpit";
 import { parseDomainXml, type DomainDescription } from "../core/domain-xml";
+import { appendLivePoint, type LivePoint } from "../core/metrics/live-series";
 import type { BlockInfo } from "../core/domain-stats";
 import { computeUsage, NO_USAGE, type TimedSample, type Usage } from "../core/usage";
 import { toLibvirtError } from "../libvirt/connection";
@@ -12,7 +13,11 @@ import { getDetailedDomainStats } from "../libvirt/stats";
 import { FIRST_RATE_DELAY_MS, REFRESH_INTERVAL_MS, vmStore } from "./vm-store";
 import type { DomainState } from "../core/domain-state";
 
+// The "Live" graphs keep the last half hour of this page's own samples.
+export const LIVE_KEEP_MS = 30 * 60 * 1000;
+
 export interface DomainDetails {
+    live: LivePoint[];
     description: DomainDescription | null;
     autostart: boolean | null;
     addresses: InterfaceAddresses[];
@@ -21,7 +26,7 @@ export interface DomainDetails {
     error: string | null;
 }
 
-const EMPTY: DomainDetails = { description: null, autostart: null, addresses: [], blocks: [], usage: NO_USAGE, error: null };
+const EMPTY: DomainDetails = { live: [], description: null, autostart: null, addresses: [], blocks: [], usage: NO_USAGE, error: null };
 
 async function loadAddresses(path: string): Promise<InterfaceAddresses[]> {
     // DHCP leases answer for NICs on libvirt networks; the guest agent (where installed) for the rest.
@@ -88,7 +93,8 @@ export function useDomainDetails(name: string, state: DomainState | null): Domai
                 const timed = { sample: current, atMs: (startedAt + performance.now()) / 2 };
                 const usage = computeUsage(previous.current, timed);
                 previous.current = timed;
-                if (!stopped) setDetails(d => ({ ...d, usage, blocks }));
+                const point = { atMs: Date.now(), usage };
+                if (!stopped) setDetails(d => ({ ...d, usage, blocks, live: appendLivePoint(d.live, point, LIVE_KEEP_MS) }));
             } catch {
                 // The list store reports libvirt going away; the details page keeps its last figures.
             }

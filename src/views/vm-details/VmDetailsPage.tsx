@@ -1,5 +1,5 @@
-// One VM: overview, live usage, disks and network interfaces. The grid leaves rows for the history
-// graphs and snapshots that come next.
+// One VM: overview, live usage, usage history, disks and network interfaces. The grid leaves a row for
+// the snapshots that come next.
 import {
     Alert, AlertActionCloseButton, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardTitle, DescriptionList,
     DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, EmptyState, EmptyStateBody, Flex, FlexItem, Grid,
@@ -20,6 +20,7 @@ import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
+import { HistoryCard } from "./HistoryCard";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
 const dash = "–";
@@ -293,6 +294,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                         }} />
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
+                <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
                 <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
             </Grid>

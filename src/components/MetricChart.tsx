@@ -1,0 +1,113 @@
+// One line chart of metric history (chart.js). Null values are drawn as gaps, never bridged; colours
+// come from PatternFly's tokens so the chart follows the shell's light or dark style.
+import {
+    Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions,
+} from "chart.js";
+import { useEffect, useRef, useState } from "react";
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
+
+type Point = { x: number; y: number | null };
+
+export interface ChartLine {
+    label: string;
+    values: (number | null)[];
+    colorToken: string; // a PatternFly CSS custom property
+    dashed?: boolean;
+}
+
+function token(name: string, fallback: string): string {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function useThemeVersion(): number {
+    const [version, setVersion] = useState(0);
+    useEffect(() => {
+        const observer = new MutationObserver(() => setVersion(v => v + 1));
+        observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+        return () => observer.disconnect();
+    }, []);
+    return version;
+}
+
+export function MetricChart({ id, title, timestamps, lines, formatValue, formatTime, yMax, ySuggestedMax }: {
+    id: string;
+    title: string;
+    timestamps: number[];
+    lines: ChartLine[];
+    formatValue: (value: number) => string;
+    formatTime: (epochMs: number) => string;
+    yMax?: number;
+    // Keeps an idle metric's axis readable (no "0 B/s, 1 B/s, 1 B/s" ticks).
+    ySuggestedMax?: number;
+}) {
+    const canvas = useRef<HTMLCanvasElement>(null);
+    const chart = useRef<Chart<"line", Point[]> | null>(null);
+    const theme = useThemeVersion();
+
+    useEffect(() => {
+        if (!canvas.current) return;
+        const text = token("--pf-t--global--text--color--subtle", "#6a6e73");
+        const grid = token("--pf-t--global--border--color--default", "#d2d2d2");
+        // A linear time axis: samples land where they were taken, and an interval without samples shows as such.
+        const datasets: ChartDataset<"line", Point[]>[] = lines.map(line => {
+            const color = token(line.colorToken, "#0066cc");
+            return {
+                label: line.label,
+                data: line.values.map((y, i) => ({ x: timestamps[i], y })),
+                borderColor: color,
+                backgroundColor: color,
+                borderWidth: line.dashed ? 1 : 2,
+                borderDash: line.dashed ? [4, 3] : undefined,
+                pointRadius: 0,
+                pointHitRadius: 6,
+                spanGaps: false,
+                tension: 0,
+            };
+        });
+        const options: ChartOptions<"line"> = {
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            interaction: { mode: "index", intersect: false },
+            scales: {
+                x: {
+                    type: "linear",
+                    min: timestamps[0],
+                    max: timestamps[timestamps.length - 1],
+                    ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 6, callback: value => formatTime(Number(value)) },
+                    grid: { color: grid },
+                },
+                y: {
+                    beginAtZero: true,
+                    suggestedMax: yMax ?? ySuggestedMax,
+                    max: yMax,
+                    ticks: { color: text, maxTicksLimit: 5, callback: value => formatValue(Number(value)) },
+                    grid: { color: grid },
+                },
+            },
+            plugins: {
+                legend: { labels: { color: text, boxWidth: 12 } },
+                tooltip: {
+                    callbacks: {
+                        title: items => items.length ? formatTime(items[0].parsed.x ?? 0) : "",
+                        label: item => `${item.dataset.label}: ${item.parsed.y === null ? "–" : formatValue(item.parsed.y)}`,
+                    },
+                },
+            },
+        };
+        if (chart.current) chart.current.destroy();
+        chart.current = new Chart(canvas.current, { type: "line", data: { datasets }, options });
+        return () => {
+            chart.current?.destroy();
+            chart.current = null;
+        };
+    }, [timestamps, lines, formatValue, formatTime, yMax, ySuggestedMax, theme]);
+
+    return (
+        <figure className="kvm-chart" id={id} data-points={timestamps.length}>
+            <figcaption className="kvm-chart-title">{title}</figcaption>
+            <div className="kvm-chart-canvas"><canvas ref={canvas} aria-label={title} role="img" /></div>
+        </figure>
+    );
+}

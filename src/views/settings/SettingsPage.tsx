@@ -1,0 +1,215 @@
+// Settings: the metrics retention policy (/etc/kvm-manager/retention.json) and "Clean up now". A damaged
+// policy file is shown as such and only replaced when the admin saves on purpose.
+import {
+    ActionGroup, Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup,
+    DescriptionListTerm, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, NumberInput, PageSection, Spinner, Switch,
+} from "@patternfly/react-core";
+import { useCallback, useEffect, useState } from "react";
+import cockpit, { _ } from "../../lib/cockpit";
+import { formatBytes } from "../../core/format";
+import {
+    DEFAULT_RETENTION_POLICY, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, RETENTION_POLICY_FILE, validateRetentionPolicy,
+    type RetentionField, type RetentionPolicy,
+} from "../../core/metrics/retention";
+import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
+import { CONFIG_DIR, readJsonConfig, writeJsonConfig, type ConfigRead } from "../../host/config-files";
+import { cleanUpNow, type RetentionAnswer } from "../../host/retention";
+import { useAdminAccess } from "../../lib/permission";
+
+const POLICY_PATH = `${CONFIG_DIR}/${RETENTION_POLICY_FILE}`;
+
+// The page's own words for each field, so they can be translated (core's messages are for logs).
+function fieldMessage(field: RetentionField): string {
+    switch (field) {
+    case "retentionDays": return cockpit.format(_("A whole number of days from $0 to $1."), RETENTION_DAYS_MIN, RETENTION_DAYS_MAX);
+    case "cleanupHour": return _("A whole hour from 0 to 23.");
+    case "enabled": return _("On or off.");
+    case "lastCleanup": return _("The last clean-up time in the file is not a valid time.");
+    }
+}
+
+function CleanupResult({ answer }: { answer: RetentionAnswer }) {
+    if (!answer.ok) return <Alert isInline variant="danger" title={_("Clean-up failed")} id="kvm-cleanup-result">{answer.error}</Alert>;
+    const totals = answer.report?.totals;
+    return (
+        <Alert isInline variant="success" title={_("Clean-up finished")} id="kvm-cleanup-result">
+            {totals
+                ? cockpit.format(_("Removed $0 samples in $1 files, freeing $2. Kept everything newer than $3."),
+                    totals.rows, totals.files, formatBytes(totals.bytesFreed, cockpit.language),
+                    new Date(answer.report?.cutoffMs ?? 0).toLocaleString(cockpit.language))
+                : answer.reason}
+        </Alert>
+    );
+}
+
+export function SettingsPage() {
+    const admin = useAdminAccess();
+    const [read, setRead] = useState<ConfigRead<RetentionPolicy> | null>(null);
+    const [loadError, setLoadError] = useState<string | null>(null);
+    const [form, setForm] = useState<RetentionPolicy>(DEFAULT_RETENTION_POLICY);
+    const [saving, setSaving] = useState(false);
+    const [saveError, setSaveError] = useState<string | null>(null);
+    const [saved, setSaved] = useState(false);
+    const [cleaning, setCleaning] = useState(false);
+    const [cleanup, setCleanup] = useState<RetentionAnswer | null>(null);
+
+    const load = useCallback(async () => {
+        try {
+            const result = await readJsonConfig(POLICY_PATH, validateRetentionPolicy);
+            setRead(result);
+            setForm(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY);
+            setLoadError(null);
+        } catch (error) {
+            setLoadError((error as Error).message);
+        }
+    }, []);
+
+    useEffect(() => {
+        void load();
+    }, [load]);
+
+    const validation = validateRetentionPolicy(form);
+    const invalidFields = new Set(validation.ok ? [] : validation.errors.map(e => e.field));
+    const readOnly = admin === false;
+
+    const save = async (): Promise<void> => {
+        if (!read || !validation.ok) return;
+        setSaving(true);
+        setSaveError(null);
+        setSaved(false);
+        try {
+            const tag = await writeJsonConfig(POLICY_PATH, validation.value, read.tag);
+            setRead({ kind: "ok", value: validation.value, tag });
+            setSaved(true);
+        } catch (error) {
+            const problem = (error as { problem?: string; message?: string });
+            setSaveError(problem.problem === "change-conflict"
+                ? _("The policy was changed elsewhere since this page read it. Reload the settings and try again.")
+                : problem.message ?? String(error));
+        } finally {
+            setSaving(false);
+        }
+    };
+
+    const runCleanup = async (): Promise<void> => {
+        setCleaning(true);
+        setCleanup(null);
+        try {
+            setCleanup(await cleanUpNow());
+        } catch (error) {
+            setCleanup({ ok: false, error: (error as Error).message });
+        } finally {
+            setCleaning(false);
+            void load();
+        }
+    };
+
+    if (!read && !loadError) return <PageSection><Spinner aria-label={_("Loading settings")} /></PageSection>;
+
+    const lastCleanup = read?.kind === "ok" ? read.value.lastCleanup : null;
+    return (
+        <PageSection id="kvm-settings">
+            {readOnly &&
+                <Alert isInline variant="info" className="kvm-read-only" title={_("Read-only: administrative access is off")}>
+                    {_(ADMIN_ACCESS_HINT)}
+                </Alert>}
+            <Card>
+                <CardTitle>{_("Metrics retention")}</CardTitle>
+                <CardBody>
+                    {loadError && <Alert isInline variant="danger" title={_("The retention policy could not be read")}>{loadError}</Alert>}
+                    {read?.kind === "invalid" &&
+                        <Alert isInline variant="warning" id="kvm-policy-invalid" title={read.message}>
+                            {read.errors.map(e => <div key={`${e.field}:${e.message}`}>{e.message}</div>)}
+                            {_("The file was left as it is, and the daily clean-up skips it. Saving below replaces it with the settings shown.")}
+                        </Alert>}
+                    {read?.kind === "missing" &&
+                        <HelperText className="kvm-policy-note"><HelperTextItem>{cockpit.format(_("No policy saved yet: the defaults below apply until you save ($0)."), POLICY_PATH)}</HelperTextItem></HelperText>}
+                    <Form isHorizontal onSubmit={event => {
+                        event.preventDefault();
+                        void save();
+                    }}>
+                        <FormGroup label={_("Daily clean-up")} fieldId="kvm-retention-enabled">
+                            <Switch id="kvm-retention-enabled" isChecked={form.enabled} isDisabled={readOnly}
+                                label={_("Remove metrics older than the retention period every day")}
+                                onChange={(_event, enabled) => setForm({ ...form, enabled })} />
+                        </FormGroup>
+                        <FormGroup label={_("Keep metrics for")} fieldId="kvm-retention-days">
+                            <NumberInput
+                                id="kvm-retention-days"
+                                inputName="retentionDays"
+                                value={Number.isNaN(form.retentionDays) ? "" : form.retentionDays}
+                                min={RETENTION_DAYS_MIN}
+                                max={RETENTION_DAYS_MAX}
+                                unit={_("days")}
+                                widthChars={4}
+                                isDisabled={readOnly}
+                                validated={invalidFields.has("retentionDays") ? "error" : "default"}
+                                onMinus={() => setForm({ ...form, retentionDays: Math.max(RETENTION_DAYS_MIN, form.retentionDays - 1) })}
+                                onPlus={() => setForm({ ...form, retentionDays: Math.min(RETENTION_DAYS_MAX, form.retentionDays + 1) })}
+                                onChange={event => setForm({ ...form, retentionDays: Number((event.target as HTMLInputElement).value) })}
+                                inputAriaLabel={_("Retention in days")}
+                            />
+                            <FormHelperText>
+                                <HelperText>
+                                    <HelperTextItem variant={invalidFields.has("retentionDays") ? "error" : "default"}>
+                                        {fieldMessage("retentionDays")}
+                                    </HelperTextItem>
+                                </HelperText>
+                            </FormHelperText>
+                        </FormGroup>
+                        <FormGroup label={_("Clean up at")} fieldId="kvm-cleanup-hour">
+                            <NumberInput
+                                id="kvm-cleanup-hour"
+                                inputName="cleanupHour"
+                                value={Number.isNaN(form.cleanupHour) ? "" : form.cleanupHour}
+                                min={0}
+                                max={23}
+                                unit={_(":00, host time")}
+                                widthChars={3}
+                                isDisabled={readOnly}
+                                validated={invalidFields.has("cleanupHour") ? "error" : "default"}
+                                onMinus={() => setForm({ ...form, cleanupHour: (form.cleanupHour + 23) % 24 })}
+                                onPlus={() => setForm({ ...form, cleanupHour: (form.cleanupHour + 1) % 24 })}
+                                onChange={event => setForm({ ...form, cleanupHour: Number((event.target as HTMLInputElement).value) })}
+                                inputAriaLabel={_("Clean-up hour")}
+                            />
+                            <FormHelperText>
+                                <HelperText>
+                                    <HelperTextItem variant={invalidFields.has("cleanupHour") ? "error" : "default"}>
+                                        {fieldMessage("cleanupHour")}
+                                    </HelperTextItem>
+                                </HelperText>
+                            </FormHelperText>
+                        </FormGroup>
+                        {saveError && <Alert isInline variant="danger" title={_("The policy could not be saved")}>{saveError}</Alert>}
+                        {saved && <Alert isInline variant="success" title={_("Saved")} id="kvm-policy-saved" />}
+                        <ActionGroup>
+                            <Button type="submit" variant="primary" id="kvm-policy-save" isLoading={saving}
+                                isDisabled={readOnly || saving || !validation.ok}>
+                                {read?.kind === "invalid" ? _("Replace the damaged file") : _("Save")}
+                            </Button>
+                            <Button variant="link" onClick={() => void load()}>{_("Reload")}</Button>
+                        </ActionGroup>
+                    </Form>
+                </CardBody>
+            </Card>
+            <Card className="kvm-settings-cleanup">
+                <CardTitle>{_("Clean up now")}</CardTitle>
+                <CardBody>
+                    <DescriptionList isHorizontal isCompact>
+                        <DescriptionListGroup>
+                            <DescriptionListTerm>{_("Last clean-up")}</DescriptionListTerm>
+                            <DescriptionListDescription id="kvm-last-cleanup">
+                                {lastCleanup ? new Date(lastCleanup).toLocaleString(cockpit.language) : _("Never")}
+                            </DescriptionListDescription>
+                        </DescriptionListGroup>
+                    </DescriptionList>
+                    <p>{_("Removes metrics older than the saved retention period at once, even when the daily clean-up is off.")}</p>
+                    <Button variant="secondary" id="kvm-cleanup-now" isLoading={cleaning} isDisabled={readOnly || cleaning}
+                        onClick={() => void runCleanup()}>{_("Clean up now")}</Button>
+                    {cleanup && <CleanupResult answer={cleanup} />}
+                </CardBody>
+            </Card>
+        </PageSection>
+    );
+}
