@@ -105,7 +105,8 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
     }, [timestamps, lines, formatValue, formatTime, yMax, ySuggestedMax, theme]);
 
     return (
-        <figure className="kvm-chart" id={id} data-points={timestamps.length}>
+        <figure className="kvm-chart" id={id} data-points={timestamps.length}
+            data-values={lines.reduce((count, line) => count + line.values.filter(v => v !== null).length, 0)}>
             <figcaption className="kvm-chart-title">{title}</figcaption>
             <div className="kvm-chart-canvas"><canvas ref={canvas} aria-label={title} role="img" /></div>
         </figure>

@@ -49,3 +49,18 @@ export async function writeJsonConfig(path: string, value: unknown, expectedTag:
         file.close();
     }
 }
+
+// Calls onChange whenever the file changes on disk (written by a helper, by hand, or by another browser).
+export function watchConfigFile(path: string, onChange: () => void): () => void {
+    const file = cockpit.file(path, { superuser: "try" });
+    let first = true;
+    const watch = file.watch(() => {
+        // watch() reports the current content once at the start; only later calls are changes.
+        if (first) first = false;
+        else onChange();
+    });
+    return () => {
+        watch.remove();
+        file.close();
+    };
+}

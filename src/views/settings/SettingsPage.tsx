@@ -12,7 +12,7 @@ import {
     type RetentionField, type RetentionPolicy,
 } from "../../core/metrics/retention";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
-import { CONFIG_DIR, readJsonConfig, writeJsonConfig, type ConfigRead } from "../../host/config-files";
+import { CONFIG_DIR, readJsonConfig, watchConfigFile, writeJsonConfig, type ConfigRead } from "../../host/config-files";
 import { cleanUpNow, type RetentionAnswer } from "../../host/retention";
 import { useAdminAccess } from "../../lib/permission";
 
@@ -46,7 +46,14 @@ export function SettingsPage() {
     const admin = useAdminAccess();
     const [read, setRead] = useState<ConfigRead<RetentionPolicy> | null>(null);
     const [loadError, setLoadError] = useState<string | null>(null);
-    const [form, setForm] = useState<RetentionPolicy>(DEFAULT_RETENTION_POLICY);
+    const [form, setFormState] = useState<RetentionPolicy>(DEFAULT_RETENTION_POLICY);
+    // Unsaved edits: a change of the file on disk then does not overwrite what the admin is typing.
+    const [dirty, setDirty] = useState(false);
+    const setForm = (value: RetentionPolicy): void => {
+        setFormState(value);
+        setDirty(true);
+        setSaved(false);
+    };
     const [saving, setSaving] = useState(false);
     const [saveError, setSaveError] = useState<string | null>(null);
     const [saved, setSaved] = useState(false);
@@ -57,7 +64,8 @@ export function SettingsPage() {
         try {
             const result = await readJsonConfig(POLICY_PATH, validateRetentionPolicy);
             setRead(result);
-            setForm(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY);
+            setFormState(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY);
+            setDirty(false);
             setLoadError(null);
         } catch (error) {
             setLoadError((error as Error).message);
@@ -67,6 +75,10 @@ export function SettingsPage() {
     useEffect(() => {
         void load();
     }, [load]);
+
+    useEffect(() => watchConfigFile(POLICY_PATH, () => {
+        if (!dirty) void load();
+    }), [dirty, load]);
 
     const validation = validateRetentionPolicy(form);
     const invalidFields = new Set(validation.ok ? [] : validation.errors.map(e => e.field));
@@ -80,6 +92,7 @@ export function SettingsPage() {
         try {
             const tag = await writeJsonConfig(POLICY_PATH, validation.value, read.tag);
             setRead({ kind: "ok", value: validation.value, tag });
+            setDirty(false);
             setSaved(true);
         } catch (error) {
             const problem = (error as { problem?: string; message?: string });
@@ -157,14 +170,14 @@ export function SettingsPage() {
                                 </HelperText>
                             </FormHelperText>
                         </FormGroup>
-                        <FormGroup label={_("Clean up at")} fieldId="kvm-cleanup-hour">
+                        <FormGroup label={_("Clean-up hour (host time)")} fieldId="kvm-cleanup-hour">
                             <NumberInput
                                 id="kvm-cleanup-hour"
                                 inputName="cleanupHour"
                                 value={Number.isNaN(form.cleanupHour) ? "" : form.cleanupHour}
                                 min={0}
                                 max={23}
-                                unit={_(":00, host time")}
+                                unit=":00"
                                 widthChars={3}
                                 isDisabled={readOnly}
                                 validated={invalidFields.has("cleanupHour") ? "error" : "default"}
