@@ -1,0 +1,60 @@
+// The history graphs show what the collector stored: ticks of kvm-manager-collect (the installed
+// command the timer runs) against a real running VM, then the page's 1-hour range.
+import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
+import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { run } from "./harness/exec";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
+import { sleep } from "./harness/wait";
+
+const VM = `${TEST_PREFIX}graphs 'ü' $(x)`;
+
+let cockpit: CockpitServer;
+let browser: TestBrowser;
+let tab: TestPage;
+
+beforeAll(async () => {
+    await removeVm(VM);
+    await defineTinyVm({ name: VM, disks: 1, start: true });
+    // Rates need two ticks; a few give the chart several points.
+    for (let tick = 0; tick < 3; tick++) {
+        await run("kvm-manager-collect", ["--once"]);
+        await sleep(2000);
+    }
+    cockpit = await startCockpit();
+    browser = await launchBrowser();
+    tab = await browser.newPage();
+});
+
+afterAll(async () => {
+    await browser?.close();
+    await cockpit?.stop();
+    await removeVm(VM);
+});
+
+async function chartValues(id: string): Promise<number> {
+    return Number(await tab.page.locator(`#${id}`).getAttribute("data-values"));
+}
+
+test("live graphs fill from the page's own samples", async () => {
+    const { page } = tab;
+    await page.goto(`${cockpit.pageAloneUrl}#/vm/${encodeURIComponent(VM)}`);
+    await page.waitForFunction(() => Number(document.querySelector("#kvm-chart-cpu")?.getAttribute("data-values")) >= 2,
+        undefined, { timeout: 60_000 });
+});
+
+test("the 1-hour range shows the collected samples, from the collector's history", async () => {
+    const { page } = tab;
+    await page.locator("#kvm-range-1h").click();
+    await page.locator("#kvm-history[data-range='1h'][data-state='ready'] #kvm-chart-cpu").waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector("#kvm-chart-memory")?.getAttribute("data-values")) > 0,
+        undefined, { timeout: 10_000 });
+    expect(await chartValues("kvm-chart-cpu")).toBeGreaterThan(0);
+    // The rest of the hour had no samples: gaps (null points), not a line from zero.
+    expect(Number(await page.locator("#kvm-chart-cpu").getAttribute("data-points")))
+        .toBeGreaterThan(await chartValues("kvm-chart-cpu"));
+    await screenshot(page, "history-1h");
+
+    await page.locator("#kvm-range-30d").click();
+    await page.locator("#kvm-history[data-range='30d'][data-state='ready'] #kvm-chart-cpu").waitFor({ timeout: 30_000 });
+    expect(tab.errors).toEqual([]);
+});
