@@ -21,9 +21,17 @@ export class LibvirtError extends Error {
 }
 
 let client: DBusClient | null = null;
+// Counts clients opened so far: a signal subscription belongs to one client and must be made again on
+// the next one.
+let generation = 0;
+
+export function libvirtClientGeneration(): number {
+    return generation;
+}
 
 export function libvirtClient(): DBusClient {
     if (!client) {
+        generation++;
         const created = cockpit.dbus("org.libvirt", { bus: "system", superuser: "try" });
         // A closed channel (bridge restart, superuser change) must not be reused: the next call opens a new one.
         created.addEventListener("close", () => {
@@ -32,12 +40,6 @@ export function libvirtClient(): DBusClient {
         client = created;
     }
     return client;
-}
-
-export function resetLibvirtClient(): void {
-    const old = client;
-    client = null;
-    old?.close();
 }
 
 export function toLibvirtError(error: unknown): LibvirtError {

@@ -1,14 +1,8 @@
-// org.libvirt.Domain: lookup, XML, state, lifecycle and autostart. Small async functions with one object
+// org.libvirt.Domain: lookup, XML, lifecycle, autostart and guest addresses (state and usage come
+// from stats.ts). Small async functions with one object
 // argument, all through connection.call.
-import { domainStateFromCode, type DomainState, type LifecycleAction } from "../core/domain-state";
+import type { LifecycleAction } from "../core/domain-state";
 import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, getProperty, setProperty } from "./connection";
-
-export async function listDomainPaths(): Promise<string[]> {
-    const [paths] = await call<[string[]]>({
-        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [0],
-    });
-    return paths;
-}
 
 export async function lookupDomainPath({ name }: { name: string }): Promise<string> {
     const [path] = await call<[string]>({
@@ -27,13 +21,6 @@ export async function getDomainXml({ path, inactive = false }: { path: string; i
         path, iface: DOMAIN_IFACE, method: "GetXMLDesc", signature: "u", args: [inactive ? 2 : 0],
     });
     return xml;
-}
-
-export async function getDomainState({ path }: { path: string }): Promise<DomainState> {
-    const [[code]] = await call<[[number, number]]>({
-        path, iface: DOMAIN_IFACE, method: "GetState", signature: "u", args: [0],
-    });
-    return domainStateFromCode(code);
 }
 
 export async function getAutostart({ path }: { path: string }): Promise<boolean> {

@@ -7,7 +7,7 @@ import { isActionAllowed, type LifecycleAction } from "../core/domain-state";
 import type { DomainSample } from "../core/domain-stats";
 import type { LibvirtErrorKind } from "../core/libvirt-errors";
 import { computeUsage, type TimedSample, type Usage } from "../core/usage";
-import { LibvirtError, toLibvirtError } from "../libvirt/connection";
+import { LibvirtError, libvirtClientGeneration, toLibvirtError } from "../libvirt/connection";
 import { getDomainName, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
 import { subscribeDomainEvents, type DomainEvent } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
@@ -47,6 +47,7 @@ export class VmStore {
     private listeners = new Set<() => void>();
     private timer: ReturnType<typeof setTimeout> | null = null;
     private unsubscribeEvents: (() => void) | null = null;
+    private subscribedGeneration = 0;
     private inFlight: Promise<void> | null = null;
     private started = false;
     private loads = 0;
@@ -136,9 +137,13 @@ export class VmStore {
     }
 
     private ensureEventSubscription(): void {
-        if (this.unsubscribeEvents) return;
+        // A closed D-Bus channel (bridge or libvirt-dbus restart) took its subscription with it.
+        if (this.unsubscribeEvents && this.subscribedGeneration === libvirtClientGeneration()) return;
+        this.unsubscribeEvents?.();
+        this.unsubscribeEvents = null;
         try {
             this.unsubscribeEvents = subscribeDomainEvents(event => void this.onDomainEvent(event));
+            this.subscribedGeneration = libvirtClientGeneration();
         } catch (error) {
             // The subscription is retried on the next successful refresh.
             console.warn("DomainEvent subscription failed:", error);
