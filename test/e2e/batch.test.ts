@@ -1,8 +1,9 @@
 // A batch over a mix of states: shut-off VMs start, running and paused ones are skipped, a VM whose disk
 // file was removed fails with libvirt's message, and a VM undefined while the batch runs is reported.
 import { rmSync } from "node:fs";
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 import { defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn } from "./harness/virsh";
 import { openList, waitForRowState } from "./pages/vm-list";
 
@@ -15,8 +16,8 @@ const PAUSED = `${PREFIX}d-paused`;
 const DOOMED = `${PREFIX}z-undefined-mid-batch`;
 const ALL = [...STARTABLE, BROKEN, RUNNING, PAUSED, DOOMED];
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 beforeAll(async () => {
@@ -31,17 +32,15 @@ beforeAll(async () => {
     rmSync(broken.disks[0]);
     await virshOn("suspend", PAUSED);
 
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
     await openList(tab.page, cockpit.pageAloneUrl);
     await tab.page.locator("#kvm-name-filter input").fill(PREFIX);
     await waitForRowState(tab.page, PAUSED, "paused");
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     await Promise.all(ALL.map(name => removeVm(name)));
 });
 

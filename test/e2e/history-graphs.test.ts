@@ -1,15 +1,16 @@
 // The history graphs show what the collector stored: ticks of kvm-manager-collect (the installed
 // command the timer runs) against a real running VM, then the page's 1-hour range.
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 import { run } from "./harness/exec";
 import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
 import { sleep } from "./harness/wait";
 
 const VM = `${TEST_PREFIX}graphs 'ü' $(x)`;
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 beforeAll(async () => {
@@ -20,14 +21,12 @@ beforeAll(async () => {
         await run("kvm-manager-collect", ["--once"]);
         await sleep(2000);
     }
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     await removeVm(VM);
 });
 

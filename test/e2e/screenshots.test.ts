@@ -1,7 +1,8 @@
 // Pictures of the pages as a person sees them, taken on a fleet of 20 real VMs (8 running), and the
 // check behind the foundation's "done": every running VM in the list shows live usage.
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
 import { openList, runningRowsWithUsage } from "./pages/vm-list";
 
@@ -10,8 +11,8 @@ const NAMES = Array.from({ length: 20 }, (_, i) =>
     `${PREFIX}${["web", "db", "cache", "build"][i % 4]}-${String(Math.floor(i / 4) + 1).padStart(2, "0")}`);
 const RUNNING = new Set(NAMES.filter((_, i) => i % 5 < 2));
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 beforeAll(async () => {
@@ -20,15 +21,13 @@ beforeAll(async () => {
             name, vcpus: 1 + ((i + j) % 4), memoryMiB: 64 + 32 * ((i + j) % 3), disks: 1, nics: 1, start: RUNNING.has(name),
         })));
     }
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
     await tab.page.setViewportSize({ width: 1280, height: 1000 });
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     for (const name of NAMES) await removeVm(name);
 });
 

@@ -1,15 +1,16 @@
 // The Settings page edits /etc/kvm-manager/retention.json: validation before saving, an atomic write,
 // a damaged file reported and kept until the admin replaces it on purpose, and "Clean up now".
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 
 const CONFIG_DIR = "/etc/kvm-manager";
 const POLICY = `${CONFIG_DIR}/retention.json`;
 const BACKUP = `${POLICY}.kvmm-test-backup`;
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 async function openSettings(): Promise<void> {
@@ -21,14 +22,12 @@ async function openSettings(): Promise<void> {
 beforeAll(async () => {
     mkdirSync(CONFIG_DIR, { recursive: true });
     if (existsSync(POLICY)) renameSync(POLICY, BACKUP);
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     rmSync(POLICY, { force: true });
     if (existsSync(BACKUP)) renameSync(BACKUP, POLICY);
 });

@@ -1,19 +1,20 @@
 // Strings go through cockpit.gettext and the build turns po/de.po into po.de.js, which the bridge serves
 // for po.js when the shell's language cookie says German.
-import { launchBrowser, type TestBrowser } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import type { TestBrowser } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 
+let session: PageSession;
 let cockpit: CockpitServer;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
+    session = await startPageSession();
+    ({ cockpit, browser } = session);
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
 });
 
 test("the page speaks German when the shell does", async () => {

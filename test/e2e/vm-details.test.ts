@@ -2,8 +2,9 @@
 // shows what virsh reports for it.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 import { run } from "./harness/exec";
 import { formatBytes } from "../../src/core/format";
 import { waitFor } from "./harness/wait";
@@ -15,8 +16,8 @@ const BRIDGE = "kvmmt-br0";
 const DISK_QCOW2 = join(TEST_IMAGE_DIR, "details-one.qcow2");
 const DISK_RAW = join(TEST_IMAGE_DIR, "details two.raw");
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 async function defineFromXml(command: "define" | "net-define", xml: string): Promise<void> {
@@ -57,16 +58,14 @@ beforeAll(async () => {
     <interface type='bridge'><mac address='52:54:00:4b:00:02'/><source bridge='${BRIDGE}'/><model type='e1000'/></interface>
   </devices>
 </domain>`);
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
     await tab.page.goto(`${cockpit.pageAloneUrl}#/vm/${encodeURIComponent(NAME)}`);
     await tab.page.locator("#kvm-disks tbody tr").first().waitFor({ timeout: 30_000 });
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     await removeVm(NAME);
     await removeNetwork();
     rmSync(DISK_QCOW2, { force: true });

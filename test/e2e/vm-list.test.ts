@@ -2,8 +2,9 @@
 // the real VM, changes made with virsh appear without reload, hostile names are harmless, and a stopped
 // libvirtd is reported and recovered from.
 import { existsSync, rmSync } from "node:fs";
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
+import { screenshot, type TestPage } from "./harness/browser";
+import type { CockpitServer } from "./harness/cockpit";
+import { startPageSession, type PageSession } from "./harness/session";
 import { startLibvirtd, stopLibvirtd } from "./harness/services";
 import {
     defineGuestVm, defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn, waitForState, waitGuestReady,
@@ -20,8 +21,8 @@ const INJECTION_FILE = "/tmp/kvm-injected";
 const ODD = `${PREFIX}odd "dq" 'sq' ünïcödé 虚拟机 $(cd;cd ..;cd tmp;touch kvm-injected) \`touch kvm-injected\``;
 const WATCHED = `${PREFIX}watched`;
 
+let session: PageSession;
 let cockpit: CockpitServer;
-let browser: TestBrowser;
 let tab: TestPage;
 
 beforeAll(async () => {
@@ -31,15 +32,13 @@ beforeAll(async () => {
         defineTinyVm({ name: ODD }),
         defineGuestVm({ name: GUEST }),
     ]);
-    cockpit = await startCockpit();
-    browser = await launchBrowser();
-    tab = await browser.newPage();
+    session = await startPageSession();
+    ({ cockpit, tab } = session);
     await openList(tab.page, cockpit.pageAloneUrl);
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await cockpit?.stop();
+    await session?.close();
     for (const name of [TINY, ODD, GUEST, WATCHED]) await removeVm(name);
 });
 
