@@ -23,7 +23,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 dist/manifest.json: node_modules/.package-lock.json $(SOURCES)
 	npx tsx build.ts
 
+# The package directory is replaced whole: a file left from an older build (a plain index.js next to
+# the new index.js.gz) would be served instead of the new one.
 install: all
+	rm -rf $(PKGDIR)
 	install -d $(PKGDIR)
 	cp -r dist/. $(PKGDIR)/
 	rm -rf $(PKGDIR)/helpers

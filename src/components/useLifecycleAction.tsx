@@ -1,6 +1,6 @@
 // Runs a lifecycle action through the store, asking first where the action loses data (Force off).
 // Shared by the list's row menu and the details page so both ask the same question.
-import { useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import cockpit, { _ } from "../lib/cockpit";
 import type { LifecycleAction } from "../core/domain-state";
 import { vmStore } from "../state/vm-store";
@@ -8,10 +8,11 @@ import { ConfirmDialog } from "./ConfirmDialog";
 
 export function useLifecycleAction(): { request: (name: string, action: LifecycleAction) => void; dialog: ReactNode } {
     const [confirmForceOff, setConfirmForceOff] = useState<string | null>(null);
-    const request = (name: string, action: LifecycleAction): void => {
+    // Stable, so memoized list rows that receive it are not redrawn.
+    const request = useCallback((name: string, action: LifecycleAction): void => {
         if (action === "forceOff") setConfirmForceOff(name);
         else void vmStore.runAction(name, action);
-    };
+    }, []);
     const dialog = confirmForceOff === null
         ? null
         : <ConfirmDialog

@@ -4,6 +4,10 @@ import { domainStateFromCode, type DomainState } from "./domain-state";
 
 export type RawStatsRecord = Record<string, number | string | boolean | bigint>;
 
+// VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT: a domain busy with a job (starting, migrating) answers with
+// what it has instead of holding the whole call, and libvirt-dbus' few worker threads, for seconds.
+export const STATS_NOWAIT = 1 << 29;
+
 // virDomainStatsTypes bits.
 export const STATS = {
     STATE: 1,
@@ -126,4 +130,25 @@ export function parseBlockInfo(record: RawStatsRecord): BlockInfo[] {
         });
     }
     return result;
+}
+
+// Under NOWAIT a busy domain's record may lack its CPU, balloon and vCPU fields. For a domain still in
+// the same state, the previous sample's figures stand in (the counters are then unchanged, so no rate is
+// made up); after a state change only what libvirt said now counts.
+export function withMissingFromPrevious(previous: DomainSample | undefined, current: DomainSample): DomainSample {
+    if (!previous || previous.state !== current.state || current.cpuTimeNs !== null || previous.cpuTimeNs === null) {
+        return current;
+    }
+    return {
+        ...current,
+        vcpus: current.vcpus ?? previous.vcpus,
+        maxVcpus: current.maxVcpus ?? previous.maxVcpus,
+        memoryMaxKiB: current.memoryMaxKiB ?? previous.memoryMaxKiB,
+        memoryCurrentKiB: current.memoryCurrentKiB ?? previous.memoryCurrentKiB,
+        memoryUsedKiB: current.memoryUsedKiB ?? previous.memoryUsedKiB,
+        memoryUsedSource: current.memoryUsedSource ?? previous.memoryUsedSource,
+        cpuTimeNs: previous.cpuTimeNs,
+        disks: current.disks.length > 0 ? current.disks : previous.disks,
+        nics: current.nics.length > 0 ? current.nics : previous.nics,
+    };
 }

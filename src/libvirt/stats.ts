@@ -1,6 +1,6 @@
 // Domain statistics: ONE GetAllDomainStats call answers for every domain (keyed by name), so the list
 // never polls per VM. Domain.GetStats covers a single domain after an event or on its details page.
-import { parseBlockInfo, parseDomainStats, STATS, type BlockInfo, type DomainSample } from "../core/domain-stats";
+import { parseBlockInfo, parseDomainStats, STATS, STATS_NOWAIT, type BlockInfo, type DomainSample } from "../core/domain-stats";
 import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, unwrapRecord } from "./connection";
 
 export const LIST_STATS = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU;
@@ -8,14 +8,14 @@ export const DETAIL_STATS = LIST_STATS | STATS.BLOCK | STATS.INTERFACE;
 
 export async function getAllDomainStats({ stats = LIST_STATS }: { stats?: number } = {}): Promise<DomainSample[]> {
     const [records] = await call<[[string, Record<string, unknown>][]]>({
-        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu", args: [stats, 0],
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu", args: [stats, STATS_NOWAIT],
     });
     return records.map(([name, record]) => parseDomainStats(name, unwrapRecord(record)));
 }
 
 async function getStatsRecord({ path, stats }: { path: string; stats: number }) {
     const [record] = await call<[Record<string, unknown>]>({
-        path, iface: DOMAIN_IFACE, method: "GetStats", signature: "uu", args: [stats, 0],
+        path, iface: DOMAIN_IFACE, method: "GetStats", signature: "uu", args: [stats, STATS_NOWAIT],
     });
     return unwrapRecord(record);
 }

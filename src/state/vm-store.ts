@@ -3,8 +3,8 @@
 // is hidden). Views read snapshots through useSyncExternalStore.
 import cockpit from "../lib/cockpit";
 import { runBatch, type BatchResult } from "../core/batch";
-import { isActionAllowed, type LifecycleAction } from "../core/domain-state";
-import type { DomainSample } from "../core/domain-stats";
+import { isActionAllowed, isActive, type LifecycleAction } from "../core/domain-state";
+import { withMissingFromPrevious, type DomainSample } from "../core/domain-stats";
 import type { LibvirtErrorKind } from "../core/libvirt-errors";
 import { computeUsage, type TimedSample, type Usage } from "../core/usage";
 import { LibvirtError, libvirtClientGeneration, toLibvirtError } from "../libvirt/connection";
@@ -14,10 +14,13 @@ import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
 
 export const REFRESH_INTERVAL_MS = 5000;
 // Parallel lifecycle calls in a batch: libvirt starts domains concurrently, but each start costs host CPU,
-// so a few at a time beats both one-by-one and all-at-once on a small host.
-export const BATCH_CONCURRENCY = 4;
-// CPU % needs two samples: the second comes soon after the first so usage shows within a second or two.
-export const FIRST_RATE_DELAY_MS = 1000;
+// so a few at a time beats both one-by-one and all-at-once on a small host. libvirt-dbus serves calls
+// with 4 worker threads by default: 3 lanes leave one for the list's reads.
+export const BATCH_CONCURRENCY = 3;
+// CPU % needs two samples: the second comes soon after the first so usage shows within a second.
+export const FIRST_RATE_DELAY_MS = 500;
+// DomainEvent signals come in bursts (a start is "started" then "resumed"): one reload per burst.
+const EVENT_COALESCE_MS = 100;
 
 export type ConnectionStatus = "loading" | "ready" | Exclude<LibvirtErrorKind, "not-found">;
 
@@ -48,6 +51,7 @@ export class VmStore {
     private timer: ReturnType<typeof setTimeout> | null = null;
     private unsubscribeEvents: (() => void) | null = null;
     private subscribedGeneration = 0;
+    private eventReloads = new Map<string, ReturnType<typeof setTimeout>>();
     private inFlight: Promise<void> | null = null;
     private started = false;
     private loads = 0;
@@ -81,7 +85,6 @@ export class VmStore {
         if (!this.inFlight) {
             this.inFlight = this.loadAll().finally(() => {
                 this.inFlight = null;
-                this.schedule();
             });
         }
         return this.inFlight;
@@ -95,7 +98,8 @@ export class VmStore {
         try {
             const path = await this.resolvePath(name);
             await runLifecycleAction({ path, action });
-            await this.reloadDomain(path, name);
+            // The state change arrives as a DomainEvent; reading stats here too only queued more calls
+            // behind libvirt-dbus' few threads during a batch.
             this.patchRow(name, { pending: null });
             return { outcome: "done" };
         } catch (error) {
@@ -156,6 +160,7 @@ export class VmStore {
         try {
             samples = await getAllDomainStats();
         } catch (error) {
+            this.schedule();
             const libvirtError = toLibvirtError(error);
             // A lost connection invalidates every cached object path (a restarted libvirtd keeps UUIDs, but a
             // domain may have been undefined meanwhile).
@@ -165,6 +170,10 @@ export class VmStore {
             this.setStatus(status, libvirtError.message);
             return;
         }
+        // Counted from the answer, not from after rendering: the next sample's timing does not depend on
+        // how long 200 rows take to draw.
+        this.loads++;
+        this.schedule();
         // The midpoint of the call is the best guess at when libvirt read the counters.
         const at = (startedAt + performance.now()) / 2;
         const seen = new Set<string>();
@@ -175,7 +184,6 @@ export class VmStore {
         for (const name of [...this.rows.keys()]) {
             if (!seen.has(name)) this.forget(name);
         }
-        this.loads++;
         this.ensureEventSubscription();
         this.setStatus("ready", null);
     }
@@ -186,10 +194,16 @@ export class VmStore {
             void this.refresh();
             return;
         }
+        if (this.eventReloads.has(event.path)) return;
+        this.eventReloads.set(event.path, setTimeout(() => void this.reloadAfterEvent(event.path), EVENT_COALESCE_MS));
+    }
+
+    private async reloadAfterEvent(path: string): Promise<void> {
+        this.eventReloads.delete(path);
         try {
-            const name = this.nameByPath.get(event.path) ?? await getDomainName({ path: event.path });
-            this.remember(name, event.path);
-            await this.reloadDomain(event.path, name);
+            const name = this.nameByPath.get(path) ?? await getDomainName({ path });
+            this.remember(name, path);
+            await this.reloadDomain(path, name);
         } catch (error) {
             // The domain vanished between the event and our look-up: the full list decides.
             if (error instanceof LibvirtError) void this.refresh();
@@ -223,11 +237,16 @@ export class VmStore {
         this.pathByName.delete(name);
     }
 
-    private applySample(sample: DomainSample, atMs: number): void {
-        const current: TimedSample = { sample, atMs };
-        const usage = computeUsage(this.previous.get(sample.name), current);
-        this.previous.set(sample.name, current);
+    private applySample(answered: DomainSample, atMs: number): void {
+        const before = this.previous.get(answered.name);
+        const sample = withMissingFromPrevious(before?.sample, answered);
         const old = this.rows.get(sample.name);
+        // An idle (inactive, unchanged) VM keeps its row object, so the list does not redraw its row; a
+        // busy VM that answered without counters keeps its last figures until it answers in full.
+        if (old && (sample !== answered || (!isActive(sample.state) && JSON.stringify(old.sample) === JSON.stringify(sample)))) return;
+        const current: TimedSample = { sample, atMs };
+        const usage = computeUsage(before, current);
+        this.previous.set(sample.name, current);
         this.rows.set(sample.name, {
             name: sample.name,
             sample,

@@ -1,4 +1,4 @@
-import { parseDomainStats } from "../../src/core/domain-stats";
+import { parseDomainStats, withMissingFromPrevious } from "../../src/core/domain-stats";
 
 const running = {
     "state.state": 1, "state.reason": 1,
@@ -53,5 +53,27 @@ describe("parseDomainStats", () => {
 
     test("a record without state is unknown", () => {
         expect(parseDomainStats("x", {}).state).toBe("unknown");
+    });
+});
+
+describe("withMissingFromPrevious (NOWAIT answers of busy domains)", () => {
+    const before = parseDomainStats("vm", running);
+    const busy = parseDomainStats("vm", { "state.state": 1 });
+
+    test("a running VM that answered with its state only keeps its last figures", () => {
+        const merged = withMissingFromPrevious(before, busy);
+        expect(merged).toMatchObject({ vcpus: 2, memoryMaxKiB: 131072, memoryUsedKiB: 40000, cpuTimeNs: 5_000_000_000 });
+        expect(merged.disks).toEqual(before.disks);
+    });
+
+    test("a state change takes only what libvirt says now", () => {
+        const stopped = parseDomainStats("vm", { "state.state": 5 });
+        expect(withMissingFromPrevious(before, stopped)).toBe(stopped);
+    });
+
+    test("a complete answer is taken as it is", () => {
+        const fresh = parseDomainStats("vm", { ...running, "cpu.time": 6_000_000_000 });
+        expect(withMissingFromPrevious(before, fresh)).toBe(fresh);
+        expect(withMissingFromPrevious(undefined, busy)).toBe(busy);
     });
 });

@@ -5,7 +5,7 @@ import {
 } from "@patternfly/react-core";
 import { VirtualMachineIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { isActive, type LifecycleAction } from "../../core/domain-state";
 import { formatBytes, formatPercent } from "../../core/format";
@@ -37,9 +37,14 @@ const COLUMNS: { column: SortColumn; title: () => string }[] = [
     { column: "memoryUsed", title: () => _("Memory usage") },
 ];
 
+// The store keeps a VM's row object while nothing changes; so does this cache, which keeps rows memoized.
+const listRows = new WeakMap<VmRow, ListRow>();
+
 function toListRow(row: VmRow): ListRow {
+    const cached = listRows.get(row);
+    if (cached) return cached;
     const { sample, usage } = row;
-    return {
+    const item: ListRow = {
         row,
         name: row.name,
         state: sample.state,
@@ -48,6 +53,8 @@ function toListRow(row: VmRow): ListRow {
         cpuPercent: usage.cpuPercent,
         memoryUsedKiB: usage.memoryUsedKiB,
     };
+    listRows.set(row, item);
+    return item;
 }
 
 function StateFilterSelect({ value, onChange }: { value: StateFilter; onChange: (value: StateFilter) => void }) {
@@ -91,6 +98,54 @@ function MemoryUsageCell({ item }: { item: ListRow }) {
         ariaLabel={cockpit.format(_("Memory usage of $0"), item.name)} />;
 }
 
+// One row, redrawn only when its VM, its selection or the access mode changes: with hundreds of VMs a
+// poll must not redraw every idle row.
+const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly, onSelect, onAction }: {
+    item: ListRow;
+    rowIndex: number;
+    selected: boolean;
+    readOnly: boolean;
+    onSelect: (name: string, isSelecting: boolean) => void;
+    onAction: (name: string, action: LifecycleAction) => void;
+}) {
+    const { row } = item;
+    return (
+        <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}>
+            <Td select={{
+                rowIndex,
+                onSelect: (_event, isSelecting) => onSelect(item.name, isSelecting),
+                isSelected: selected,
+                isDisabled: readOnly,
+            }} aria-label={cockpit.format(_("Select $0"), item.name)} />
+            <Td dataLabel={_("Name")} className="kvm-vm-name">
+                <Button variant="link" isInline className="kvm-name-link"
+                    onClick={() => cockpit.location.go(vmDetailsPath(item.name))}>
+                    {item.name}
+                </Button>
+                {row.actionError &&
+                    <Alert isInline isPlain variant="danger" className="kvm-row-error"
+                        title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
+                        actionClose={<AlertActionCloseButton onClose={() => vmStore.dismissError(item.name)} />} />}
+            </Td>
+            <Td dataLabel={_("State")}>
+                {row.pending
+                    ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
+                    : <StateLabel state={item.state} />}
+            </Td>
+            <Td dataLabel={_("vCPUs")}>{item.vcpus ?? "–"}</Td>
+            <Td dataLabel={_("Memory")}>
+                {item.memoryKiB === null ? "–" : formatBytes(item.memoryKiB * 1024, cockpit.language)}
+            </Td>
+            <Td dataLabel={_("CPU usage")} className="kvm-cpu-cell"><CpuCell item={item} /></Td>
+            <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
+            <Td isActionCell>
+                <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
+                    onAction={action => onAction(item.name, action)} />
+            </Td>
+        </Tr>
+    );
+});
+
 export function VmListPage() {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const admin = useAdminAccess();
@@ -101,6 +156,12 @@ export function VmListPage() {
     const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
     const [batch, setBatch] = useState<BatchState | null>(null);
     const [confirmBatchForceOff, setConfirmBatchForceOff] = useState(false);
+    const onSelect = useCallback((name: string, isSelecting: boolean) => setSelected(current => {
+        const next = new Set(current);
+        if (isSelecting) next.add(name);
+        else next.delete(name);
+        return next;
+    }), []);
 
     useEffect(() => {
         vmStore.start();
@@ -212,50 +273,10 @@ export function VmListPage() {
                     </Tr>
                 </Thead>
                 <Tbody>
-                    {visible.map((item, rowIndex) => {
-                        const { row } = item;
-                        return (
-                            <Tr key={item.name} data-vm-name={item.name} data-state={item.state}
-                                data-pending={row.pending ?? undefined}>
-                                <Td select={{
-                                    rowIndex,
-                                    onSelect: (_event, isSelecting) => setSelected(current => {
-                                        const next = new Set(current);
-                                        if (isSelecting) next.add(item.name);
-                                        else next.delete(item.name);
-                                        return next;
-                                    }),
-                                    isSelected: selected.has(item.name),
-                                    isDisabled: readOnly,
-                                }} aria-label={cockpit.format(_("Select $0"), item.name)} />
-                                <Td dataLabel={_("Name")} className="kvm-vm-name">
-                                    <Button variant="link" isInline className="kvm-name-link"
-                                        onClick={() => cockpit.location.go(vmDetailsPath(item.name))}>
-                                        {item.name}
-                                    </Button>
-                                    {row.actionError &&
-                                        <Alert isInline isPlain variant="danger" className="kvm-row-error"
-                                            title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
-                                            actionClose={<AlertActionCloseButton onClose={() => vmStore.dismissError(item.name)} />} />}
-                                </Td>
-                                <Td dataLabel={_("State")}>
-                                    {row.pending
-                                        ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
-                                        : <StateLabel state={item.state} />}
-                                </Td>
-                                <Td dataLabel={_("vCPUs")}>{item.vcpus ?? "–"}</Td>
-                                <Td dataLabel={_("Memory")}>
-                                    {item.memoryKiB === null ? "–" : formatBytes(item.memoryKiB * 1024, cockpit.language)}
-                                </Td>
-                                <Td dataLabel={_("CPU usage")} className="kvm-cpu-cell"><CpuCell item={item} /></Td>
-                                <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
-                                <Td isActionCell>
-                                    <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
-                                        onAction={action => lifecycle.request(item.name, action)} />
-                                </Td>
-                            </Tr>
-                        );
-                    })}
+                    {visible.map((item, rowIndex) => (
+                        <VmTableRow key={item.name} item={item} rowIndex={rowIndex} selected={selected.has(item.name)}
+                            readOnly={readOnly} onSelect={onSelect} onAction={lifecycle.request} />
+                    ))}
                 </Tbody>
             </Table>
             {visible.length === 0 &&
