@@ -23,7 +23,7 @@ export interface HistoryResponse {
     timestamps: number[];
     // Units: cpuPercent and memoryPercent in %, memoryUsedKiB in KiB, the rest in bytes per second.
     series: Record<MetricName, MetricSeries>;
-    // Collector samples behind each bucket; 0 where the series are null.
+    // Collector samples behind each bucket; 0 where nothing was collected (every series is null there).
     samples: number[];
     // Damaged files that were skipped and the like; the data shown is still right, only less of it.
     warnings: string[];

@@ -14,10 +14,12 @@ export const MAX_RATE_INTERVAL_MS = 5 * MINUTE_MS;
 const CPU_IMPOSSIBLE_FACTOR = 1.5;
 
 // Counters start again at 0 when the QEMU process restarts (a VM was shut down and started again
-// between two ticks). A decrease of any counter gives that away; so does more CPU time than the vCPUs
-// could have burnt in the interval (the new process has already passed the old value). The restart is
-// then treated as a first sample: no rates for this tick, memory still recorded.
-export function isCounterReset(prev: TickVm, cur: DomainSample, elapsedMs: number): boolean {
+// between two ticks). A new domain ID says so for certain; without IDs, a decrease of any counter
+// gives it away, and so does more CPU time than the vCPUs could have burnt in the interval. A VM that
+// boots busily can pass its old counters within one tick, so the ID is what the collector relies on.
+// The restart is then treated as a first sample: no rates for this tick, memory still recorded.
+export function isCounterReset(prev: TickVm, cur: DomainSample, elapsedMs: number, curId: number | null = null): boolean {
+    if (prev.id !== null && curId !== null && prev.id !== curId) return true;
     if (prev.cpuTimeNs !== null && cur.cpuTimeNs !== null) {
         const delta = cur.cpuTimeNs - prev.cpuTimeNs;
         if (delta < 0) return true;
@@ -45,7 +47,9 @@ function asTimedSample(vm: TickVm, atMs: number): TimedSample {
 
 // VMs that are not running are left out: their history has a gap, which is what "off" looks like.
 // A VM that appeared since the previous tick gets memory but no rates; one that vanished just ends.
-export function buildTickRecord(prev: TickRecord | null, nowMs: number, samples: readonly DomainSample[]): TickRecord {
+// domainIds: name -> libvirt domain ID of the running VMs, from the same moment as the samples.
+export function buildTickRecord(prev: TickRecord | null, nowMs: number, samples: readonly DomainSample[],
+    domainIds: ReadonlyMap<string, number> = new Map()): TickRecord {
     const prevByName = new Map<string, TickVm>();
     const elapsedMs = prev ? nowMs - prev.t : 0;
     if (prev && elapsedMs > 0 && elapsedMs <= MAX_RATE_INTERVAL_MS) {
@@ -54,11 +58,12 @@ export function buildTickRecord(prev: TickRecord | null, nowMs: number, samples:
     const vms: TickVm[] = [];
     for (const sample of samples) {
         if (!isActive(sample.state)) continue;
+        const id = domainIds.get(sample.name) ?? null;
         let before = prevByName.get(sample.name);
-        if (before && isCounterReset(before, sample, elapsedMs)) before = undefined;
+        if (before && isCounterReset(before, sample, elapsedMs, id)) before = undefined;
         const usage = computeUsage(before && prev ? asTimedSample(before, prev.t) : undefined, { sample, atMs: nowMs });
         vms.push({
-            name: sample.name, cpuTimeNs: sample.cpuTimeNs, vcpus: sample.vcpus,
+            name: sample.name, id, cpuTimeNs: sample.cpuTimeNs, vcpus: sample.vcpus,
             disks: sample.disks, nics: sample.nics, usage,
         });
     }

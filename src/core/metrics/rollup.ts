@@ -31,10 +31,12 @@ export function hasAnyMetric(values: MetricValues): boolean {
     return METRIC_NAMES.some(m => values[m] !== null);
 }
 
+// A sample is its own average and maximum. Rows are never modified once made, so both can be the
+// same object (an hour of 100 VMs is 12,000 rows: half the objects is less garbage to collect).
 export function rawRow(vm: string, tsMs: number, usage: Usage): BucketRow {
     const values = emptyMetricValues();
     for (const m of METRIC_NAMES) values[m] = usage[m];
-    return { vm, tsMs, n: 1, avg: values, max: { ...values } };
+    return { vm, tsMs, n: 1, avg: values, max: values };
 }
 
 interface Accumulator {

@@ -5,10 +5,14 @@ import type { DeviceCounters } from "../domain-stats";
 import type { Usage } from "../usage";
 import { METRIC_NAMES } from "./rollup";
 
-export const TICK_RECORD_VERSION = 1;
+// 2 added the domain ID; version 1 lines (without it) still read, with no ID.
+export const TICK_RECORD_VERSION = 2;
 
 export interface TickVm {
     name: string;
+    // libvirt's domain ID: a new one each time the VM starts, so it tells a restart apart from a
+    // counter that merely grew. null where the caller did not have it.
+    id: number | null;
     cpuTimeNs: number | null;
     vcpus: number | null;
     disks: DeviceCounters[];
@@ -23,8 +27,8 @@ export interface TickRecord {
 }
 
 type EncodedDevice = [string, number, number];
-// name, cpu ns, vcpus, disks, nics, then the metrics in METRIC_NAMES order.
-type EncodedVm = [string, number | null, number | null, EncodedDevice[], EncodedDevice[], ...(number | null)[]];
+// name, domain ID, cpu ns, vcpus, disks, nics, then the metrics in METRIC_NAMES order.
+type EncodedVm = [string, number | null, number | null, number | null, EncodedDevice[], EncodedDevice[], ...(number | null)[]];
 
 // Enough precision for a chart; fewer digits make shorter lines.
 function roundMetric(value: number | null, decimals: number): number | null {
@@ -44,7 +48,7 @@ function encodeDevices(devices: DeviceCounters[]): EncodedDevice[] {
 
 export function encodeTickRecord(record: TickRecord): string {
     const vms: EncodedVm[] = record.vms.map(vm => [
-        vm.name, vm.cpuTimeNs, vm.vcpus, encodeDevices(vm.disks), encodeDevices(vm.nics),
+        vm.name, vm.id, vm.cpuTimeNs, vm.vcpus, encodeDevices(vm.disks), encodeDevices(vm.nics),
         ...METRIC_NAMES.map(m => roundMetric(vm.usage[m], METRIC_DECIMALS[m])),
     ]);
     // JSON.stringify escapes newlines inside VM names, so one record is always one line.
@@ -66,18 +70,20 @@ function decodeDevices(value: unknown): DeviceCounters[] | null {
     return result;
 }
 
-function decodeVm(value: unknown): TickVm | null {
-    if (!Array.isArray(value) || value.length !== 5 + METRIC_NAMES.length) return null;
-    const [name, cpuTimeNs, vcpus, disks, nics] = value;
-    if (typeof name !== "string" || !isNumOrNull(cpuTimeNs) || !isNumOrNull(vcpus)) return null;
+function decodeVm(value: unknown, version: number): TickVm | null {
+    if (!Array.isArray(value)) return null;
+    const v = version === 1 ? [value[0], null, ...value.slice(1)] : value;
+    if (v.length !== 6 + METRIC_NAMES.length) return null;
+    const [name, id, cpuTimeNs, vcpus, disks, nics] = v;
+    if (typeof name !== "string" || !isNumOrNull(id) || !isNumOrNull(cpuTimeNs) || !isNumOrNull(vcpus)) return null;
     const decodedDisks = decodeDevices(disks);
     const decodedNics = decodeDevices(nics);
     if (!decodedDisks || !decodedNics) return null;
-    const metrics = value.slice(5);
+    const metrics = v.slice(6);
     if (!metrics.every(isNumOrNull)) return null;
     const usage = {} as Usage;
     METRIC_NAMES.forEach((m, i) => { usage[m] = metrics[i] as number | null; });
-    return { name, cpuTimeNs, vcpus, disks: decodedDisks, nics: decodedNics, usage };
+    return { name, id, cpuTimeNs, vcpus, disks: decodedDisks, nics: decodedNics, usage };
 }
 
 export type DecodeResult =
@@ -94,13 +100,13 @@ export function decodeTickRecord(line: string): DecodeResult {
     }
     if (typeof parsed !== "object" || parsed === null) return { ok: false, reason: "not a tick record" };
     const obj = parsed as Record<string, unknown>;
-    if (obj.v !== TICK_RECORD_VERSION) return { ok: false, reason: `unsupported tick record version ${String(obj.v)}` };
+    if (obj.v !== TICK_RECORD_VERSION && obj.v !== 1) return { ok: false, reason: `unsupported tick record version ${String(obj.v)}` };
     if (typeof obj.t !== "number" || !Number.isFinite(obj.t) || !Array.isArray(obj.vms)) {
         return { ok: false, reason: "tick record without time or VM list" };
     }
     const vms: TickVm[] = [];
     for (const v of obj.vms) {
-        const vm = decodeVm(v);
+        const vm = decodeVm(v, obj.v);
         if (!vm) return { ok: false, reason: "malformed VM entry" };
         vms.push(vm);
     }

@@ -1,4 +1,6 @@
-// Reads the text of `virsh domstats --raw` into the flat records parseDomainStats understands.
+// Reads the text of `virsh domstats --raw` into the flat records parseDomainStats understands, and the
+// domain IDs that `virsh list --all --id --name` prints after it (the collector runs both in one virsh
+// process: "domstats ...; echo MARKER; list --all --id --name").
 // The format: a "Domain: 'NAME'" line, then one "  key=value" line per field, a blank line between
 // domains. libvirt refuses newlines in domain names, so a name is exactly what sits between the first
 // "'" and the last "'" of its header line, quotes and all.
@@ -28,4 +30,27 @@ export function parseVirshDomstats(text: string): DomstatsEntry[] {
         current.record[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
     }
     return entries;
+}
+
+export const DOMAIN_IDS_MARKER = "KVM-MANAGER-DOMAIN-IDS";
+
+export interface CollectOutput {
+    domstats: DomstatsEntry[];
+    // Running VMs only: inactive ones have no ID ("-").
+    domainIds: Map<string, number>;
+}
+
+// Without the marker the whole text is domstats and no IDs are known.
+export function parseCollectOutput(text: string): CollectOutput {
+    const lines = text.split("\n");
+    const at = lines.indexOf(DOMAIN_IDS_MARKER);
+    const domainIds = new Map<string, number>();
+    if (at >= 0) {
+        // "ID NAME": the ID has no spaces, the name may.
+        for (const line of lines.slice(at + 1)) {
+            const m = /^\s*(\d+) (.+)$/.exec(line);
+            if (m) domainIds.set(m[2], Number(m[1]));
+        }
+    }
+    return { domstats: parseVirshDomstats(at >= 0 ? lines.slice(0, at).join("\n") : text), domainIds };
 }
