@@ -38,7 +38,10 @@ install: all
 	@if [ -d dist/helpers ]; then find dist/helpers -type f ! -name '*.js' -exec install -m 644 {} $(HELPERDIR)/ \; ; fi
 	@if [ -n "$(UNITS)" ]; then \
 		install -d $(UNITDIR); \
-		install -m 644 $(UNITS) $(UNITDIR)/; \
+		for unit in $(UNITS); do \
+			sed 's|/usr/local/lib/kvm-manager/|$(PREFIX)/lib/kvm-manager/|g' $$unit > $(UNITDIR)/$$(basename $$unit); \
+			chmod 644 $(UNITDIR)/$$(basename $$unit); \
+		done; \
 		if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
 			systemctl daemon-reload && systemctl enable --now $(TIMERS); \
 		fi; \

@@ -1,0 +1,64 @@
+// One collector tick: one virsh run for all VMs (domstats and the domain IDs), rates against the
+// previous tick, one journal line, and when one is due a fold step (metrics-store.ts). If libvirt
+// cannot be reached nothing is written at all: the history shows a gap, which is the truth.
+import { parseDomainStats } from "../../src/core/domain-stats";
+import { buildTickRecord } from "../../src/core/metrics/rates";
+import { parseCollectOutput } from "../../src/core/metrics/virsh-domstats";
+import { writeCounter } from "./durable-fs";
+import type { Logger } from "./log";
+import type { FoldReport, MetricsStore } from "./metrics-store";
+import { COLLECT_ARGS, runVirsh } from "./virsh";
+
+export class LibvirtUnavailableError extends Error {}
+
+export interface CollectOptions {
+    store: MetricsStore;
+    log: Logger;
+    uri: string;
+    // Replaced by tests and the benchmark; the default asks virsh (see COLLECT_ARGS for the format).
+    readDomstats?: () => Promise<string>;
+    now?: () => number;
+    lockTimeoutMs?: number;
+}
+
+export interface TickReport {
+    tMs: number;
+    // VMs libvirt reported, and how many of them were running (and so recorded).
+    vms: number;
+    running: number;
+    bytesWritten: number;
+    durationMs: number;
+    fold: FoldReport | null;
+}
+
+export async function collectTick(options: CollectOptions): Promise<TickReport> {
+    const started = Date.now();
+    const bytesBefore = writeCounter.bytes;
+    const now = options.now ?? Date.now;
+    const readDomstats = options.readDomstats ?? (() => runVirsh(options.uri, COLLECT_ARGS));
+    // Taken before asking libvirt, so two ticks (the timer and a person) never interleave their lines.
+    const lock = options.store.lock(options.lockTimeoutMs);
+    try {
+        let text: string;
+        try {
+            text = await readDomstats();
+        } catch (err) {
+            throw new LibvirtUnavailableError(`libvirt at ${options.uri} cannot be reached (${(err as Error).message}); ` +
+                "nothing collected, metrics history left untouched");
+        }
+        const tMs = now();
+        const output = parseCollectOutput(text);
+        const samples = output.domstats.map(e => parseDomainStats(e.name, e.record));
+        const store = options.store;
+        store.repairJournalTail();
+        const record = buildTickRecord(store.lastTick(), tMs, samples, output.domainIds);
+        store.appendTick(record);
+        const fold = store.needsFold(tMs) ? await store.fold(tMs) : null;
+        return {
+            tMs, vms: samples.length, running: record.vms.length,
+            bytesWritten: writeCounter.bytes - bytesBefore, durationMs: Date.now() - started, fold,
+        };
+    } finally {
+        lock.release();
+    }
+}
