@@ -27,12 +27,7 @@ runCommand(PROGRAM, USAGE, async () => {
         uri: { type: "string" },
         json: { type: "boolean" },
         verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
     }, USAGE);
-    if (values.help) {
-        process.stdout.write(USAGE);
-        return EXIT_OK;
-    }
     const log = createLogger(PROGRAM);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), log);
     const uri = resolveLibvirtUri(values.uri);

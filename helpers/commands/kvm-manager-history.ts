@@ -52,12 +52,7 @@ runCommand(PROGRAM, USAGE, async () => {
         end: { type: "string" },
         "state-dir": { type: "string" },
         json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
     }, USAGE);
-    if (values.help) {
-        process.stdout.write(USAGE);
-        return EXIT_OK;
-    }
     if (values.vm === undefined || values.vm === "") throw new UsageError("--vm is required");
     const range = values.range ?? "1h";
     if (!isHistoryRange(range)) throw new UsageError(`--range must be one of ${Object.keys(HISTORY_RANGES).join(", ")}`);

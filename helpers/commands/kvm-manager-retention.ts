@@ -28,12 +28,7 @@ runCommand(PROGRAM, USAGE, async () => {
         json: { type: "boolean" },
         "state-dir": { type: "string" },
         "config-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
     }, USAGE);
-    if (values.help) {
-        process.stdout.write(USAGE);
-        return EXIT_OK;
-    }
     const log = createLogger(PROGRAM);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), log);
     try {

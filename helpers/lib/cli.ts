@@ -12,7 +12,13 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_TEMPFAIL = 75;
 
+// Parses the command's options; --help or -h anywhere answers with the usage and exit 0. (A VM named
+// "--help" is passed as --vm=--help, one argument, and is not taken for it.)
 export function parseCommandLine<T extends ParseArgsConfig["options"]>(argv: string[], options: T, usage: string) {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(usage);
+        process.exit(EXIT_OK);
+    }
     try {
         return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
     } catch (err) {

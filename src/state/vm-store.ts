@@ -15,8 +15,8 @@ import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
 export const REFRESH_INTERVAL_MS = 5000;
 // Parallel lifecycle calls in a batch: libvirt starts domains concurrently, but each start costs host CPU,
 // so a few at a time beats both one-by-one and all-at-once on a small host. libvirt-dbus serves calls
-// with 4 worker threads by default: 3 lanes leave one for the list's reads.
-export const BATCH_CONCURRENCY = 3;
+// with 4 worker threads by default, and the list makes no reads of its own while a batch runs.
+export const BATCH_CONCURRENCY = 4;
 // CPU % needs two samples: the second comes soon after the first so usage shows within a second.
 export const FIRST_RATE_DELAY_MS = 500;
 // DomainEvent signals come in bursts (a start is "started" then "resumed"): one reload per burst.
@@ -52,6 +52,7 @@ export class VmStore {
     private unsubscribeEvents: (() => void) | null = null;
     private subscribedGeneration = 0;
     private eventReloads = new Map<string, ReturnType<typeof setTimeout>>();
+    private batchesRunning = 0;
     private inFlight: Promise<void> | null = null;
     private started = false;
     private loads = 0;
@@ -115,9 +116,19 @@ export class VmStore {
         }
     }
 
-    runBatch(action: LifecycleAction, names: readonly string[],
+    // While a batch runs the store polls nothing and reloads nothing on events: every libvirt-dbus
+    // thread goes to the batch's calls. One full refresh afterwards brings the list up to date.
+    async runBatch(action: LifecycleAction, names: readonly string[],
         onProgress: (settled: number, total: number) => void): Promise<BatchResult[]> {
-        return runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action), onProgress);
+        this.batchesRunning++;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        try {
+            return await runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action), onProgress);
+        } finally {
+            this.batchesRunning--;
+            void this.refresh();
+        }
     }
 
     dismissError(name: string): void {
@@ -136,7 +147,7 @@ export class VmStore {
     private schedule(): void {
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
-        if (!this.started || cockpit.hidden) return;
+        if (!this.started || cockpit.hidden || this.batchesRunning > 0) return;
         this.timer = setTimeout(() => void this.refresh(), this.loads === 1 ? FIRST_RATE_DELAY_MS : REFRESH_INTERVAL_MS);
     }
 
@@ -194,7 +205,7 @@ export class VmStore {
             void this.refresh();
             return;
         }
-        if (this.eventReloads.has(event.path)) return;
+        if (this.eventReloads.has(event.path) || this.batchesRunning > 0) return;
         this.eventReloads.set(event.path, setTimeout(() => void this.reloadAfterEvent(event.path), EVENT_COALESCE_MS));
     }
 
