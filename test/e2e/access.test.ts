@@ -14,10 +14,16 @@ const VM = `${TEST_PREFIX}access`;
 let browser: TestBrowser;
 const servers: CockpitServer[] = [];
 
+// A user left by an interrupted run is reused, with its groups set anew.
 async function addUser(name: string, groups: string[]): Promise<void> {
+    const exists = await run("id", ["-u", name]).then(() => true, () => false);
+    if (exists) await run("usermod", ["--groups", groups.join(","), name]);
+    else await run("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ...(groups.length ? ["--groups", groups.join(",")] : []), name]);
+}
+
+async function removeUser(name: string): Promise<void> {
+    await run("pkill", ["-KILL", "-u", name]).catch(() => undefined);
     await run("userdel", [name]).catch(() => undefined);
-    await run("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-        ...(groups.length ? ["--groups", groups.join(",")] : []), name]);
 }
 
 beforeAll(async () => {
@@ -32,7 +38,7 @@ afterAll(async () => {
     await browser?.close();
     for (const server of servers) await server.stop();
     await removeVm(VM);
-    for (const name of [OUTSIDER, VIEWER]) await run("userdel", [name]).catch(() => undefined);
+    for (const name of [OUTSIDER, VIEWER]) await removeUser(name);
 });
 
 test("a user libvirt refuses gets an explanation and the way to administrative access", async () => {

@@ -28,6 +28,50 @@ function fieldMessage(field: RetentionField): string {
     }
 }
 
+// A whole-number policy field with its rule under it. `wraps`: minus below min gives max (hours of a day).
+function PolicyNumberField({ id, label, field, value, min, max, unit, wraps = false, ariaLabel, readOnly, invalid, onChange }: {
+    id: string;
+    label: string;
+    field: RetentionField;
+    value: number;
+    min: number;
+    max: number;
+    unit: string;
+    wraps?: boolean;
+    ariaLabel: string;
+    readOnly: boolean;
+    invalid: boolean;
+    onChange: (value: number) => void;
+}) {
+    const step = (delta: number): number => wraps
+        ? min + ((value - min + delta + (max - min + 1)) % (max - min + 1))
+        : Math.min(max, Math.max(min, value + delta));
+    return (
+        <FormGroup label={label} fieldId={id}>
+            <NumberInput
+                id={id}
+                inputName={field}
+                value={Number.isNaN(value) ? "" : value}
+                min={min}
+                max={max}
+                unit={unit}
+                widthChars={String(max).length + 1}
+                isDisabled={readOnly}
+                validated={invalid ? "error" : "default"}
+                onMinus={() => onChange(step(-1))}
+                onPlus={() => onChange(step(1))}
+                onChange={event => onChange(Number((event.target as HTMLInputElement).value))}
+                inputAriaLabel={ariaLabel}
+            />
+            <FormHelperText>
+                <HelperText>
+                    <HelperTextItem variant={invalid ? "error" : "default"}>{fieldMessage(field)}</HelperTextItem>
+                </HelperText>
+            </FormHelperText>
+        </FormGroup>
+    );
+}
+
 function CleanupResult({ answer }: { answer: RetentionAnswer }) {
     if (!answer.ok) return <Alert isInline variant="danger" title={_("Clean-up failed")} id="kvm-cleanup-result">{answer.error}</Alert>;
     const totals = answer.report?.totals;
@@ -146,54 +190,14 @@ export function SettingsPage() {
                                 label={_("Remove metrics older than the retention period every day")}
                                 onChange={(_event, enabled) => setForm({ ...form, enabled })} />
                         </FormGroup>
-                        <FormGroup label={_("Keep metrics for")} fieldId="kvm-retention-days">
-                            <NumberInput
-                                id="kvm-retention-days"
-                                inputName="retentionDays"
-                                value={Number.isNaN(form.retentionDays) ? "" : form.retentionDays}
-                                min={RETENTION_DAYS_MIN}
-                                max={RETENTION_DAYS_MAX}
-                                unit={_("days")}
-                                widthChars={4}
-                                isDisabled={readOnly}
-                                validated={invalidFields.has("retentionDays") ? "error" : "default"}
-                                onMinus={() => setForm({ ...form, retentionDays: Math.max(RETENTION_DAYS_MIN, form.retentionDays - 1) })}
-                                onPlus={() => setForm({ ...form, retentionDays: Math.min(RETENTION_DAYS_MAX, form.retentionDays + 1) })}
-                                onChange={event => setForm({ ...form, retentionDays: Number((event.target as HTMLInputElement).value) })}
-                                inputAriaLabel={_("Retention in days")}
-                            />
-                            <FormHelperText>
-                                <HelperText>
-                                    <HelperTextItem variant={invalidFields.has("retentionDays") ? "error" : "default"}>
-                                        {fieldMessage("retentionDays")}
-                                    </HelperTextItem>
-                                </HelperText>
-                            </FormHelperText>
-                        </FormGroup>
-                        <FormGroup label={_("Clean-up hour (host time)")} fieldId="kvm-cleanup-hour">
-                            <NumberInput
-                                id="kvm-cleanup-hour"
-                                inputName="cleanupHour"
-                                value={Number.isNaN(form.cleanupHour) ? "" : form.cleanupHour}
-                                min={0}
-                                max={23}
-                                unit=":00"
-                                widthChars={3}
-                                isDisabled={readOnly}
-                                validated={invalidFields.has("cleanupHour") ? "error" : "default"}
-                                onMinus={() => setForm({ ...form, cleanupHour: (form.cleanupHour + 23) % 24 })}
-                                onPlus={() => setForm({ ...form, cleanupHour: (form.cleanupHour + 1) % 24 })}
-                                onChange={event => setForm({ ...form, cleanupHour: Number((event.target as HTMLInputElement).value) })}
-                                inputAriaLabel={_("Clean-up hour")}
-                            />
-                            <FormHelperText>
-                                <HelperText>
-                                    <HelperTextItem variant={invalidFields.has("cleanupHour") ? "error" : "default"}>
-                                        {fieldMessage("cleanupHour")}
-                                    </HelperTextItem>
-                                </HelperText>
-                            </FormHelperText>
-                        </FormGroup>
+                        <PolicyNumberField id="kvm-retention-days" label={_("Keep metrics for")} field="retentionDays"
+                            value={form.retentionDays} min={RETENTION_DAYS_MIN} max={RETENTION_DAYS_MAX} unit={_("days")}
+                            ariaLabel={_("Retention in days")} readOnly={readOnly} invalid={invalidFields.has("retentionDays")}
+                            onChange={retentionDays => setForm({ ...form, retentionDays })} />
+                        <PolicyNumberField id="kvm-cleanup-hour" label={_("Clean-up hour (host time)")} field="cleanupHour"
+                            value={form.cleanupHour} min={0} max={23} unit=":00" wraps
+                            ariaLabel={_("Clean-up hour")} readOnly={readOnly} invalid={invalidFields.has("cleanupHour")}
+                            onChange={cleanupHour => setForm({ ...form, cleanupHour })} />
                         {saveError && <Alert isInline variant="danger" title={_("The policy could not be saved")}>{saveError}</Alert>}
                         {saved && <Alert isInline variant="success" title={_("Saved")} id="kvm-policy-saved" />}
                         <ActionGroup>

@@ -97,6 +97,9 @@ export async function startCockpit({ user }: StartCockpitOptions = {}): Promise<
             await exited(child);
             clearTimeout(killer);
         }
+        // As another user the bridge starts a session bus and an ssh-agent of its own, which outlive
+        // cockpit-ws; the access tests' users are dedicated to them, so all their processes go.
+        if (user) await run("pkill", ["-KILL", "-u", user]).catch(() => undefined);
         await rm(dataHome, { recursive: true, force: true });
     };
 
