@@ -72,15 +72,6 @@ export class VmStore {
         void this.refresh();
     }
 
-    stop(): void {
-        this.started = false;
-        cockpit.removeEventListener("visibilitychange", this.onVisibilityChange);
-        this.unsubscribeEvents?.();
-        this.unsubscribeEvents = null;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
-    }
-
     // Single flight: an event burst or a click during a poll joins the call already running.
     refresh(): Promise<void> {
         if (!this.inFlight) {
@@ -121,8 +112,7 @@ export class VmStore {
     async runBatch(action: LifecycleAction, names: readonly string[],
         onProgress: (settled: number, total: number) => void): Promise<BatchResult[]> {
         this.batchesRunning++;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
+        this.cancelTimer();
         try {
             return await runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action), onProgress);
         } finally {
@@ -137,16 +127,19 @@ export class VmStore {
 
     private readonly onVisibilityChange = (): void => {
         if (cockpit.hidden) {
-            if (this.timer) clearTimeout(this.timer);
-            this.timer = null;
+            this.cancelTimer();
         } else {
             void this.refresh();
         }
     };
 
-    private schedule(): void {
+    private cancelTimer(): void {
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
+    }
+
+    private schedule(): void {
+        this.cancelTimer();
         if (!this.started || cockpit.hidden || this.batchesRunning > 0) return;
         this.timer = setTimeout(() => void this.refresh(), this.loads === 1 ? FIRST_RATE_DELAY_MS : REFRESH_INTERVAL_MS);
     }
