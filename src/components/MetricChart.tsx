@@ -9,6 +9,11 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, 
 
 type Point = { x: number; y: number | null };
 
+// The first seconds of "Live" have one or two samples: the time axis still spans a minute, and lines
+// with so few values show their points, so the chart is never a blank box with one repeated tick.
+const MIN_SPAN_MS = 60_000;
+const FEW_VALUES = 3;
+
 export interface ChartLine {
     label: string;
     values: (number | null)[];
@@ -59,7 +64,7 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
                 backgroundColor: color,
                 borderWidth: line.dashed ? 1 : 2,
                 borderDash: line.dashed ? [4, 3] : undefined,
-                pointRadius: 0,
+                pointRadius: line.values.filter(v => v !== null).length < FEW_VALUES ? 3 : 0,
                 pointHitRadius: 6,
                 spanGaps: false,
                 tension: 0,
@@ -73,8 +78,8 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
             scales: {
                 x: {
                     type: "linear",
-                    min: timestamps[0],
-                    max: timestamps[timestamps.length - 1],
+                    min: timestamps.length ? Math.min(timestamps[0], timestamps[timestamps.length - 1] - MIN_SPAN_MS) : undefined,
+                    max: timestamps.length ? timestamps[timestamps.length - 1] : undefined,
                     ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 6, callback: value => formatTime(Number(value)) },
                     grid: { color: grid },
                 },
