@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 import { collectTick, type TickReport } from "../helpers/lib/collector";
-import { durability, writeCounter } from "../helpers/lib/durable-fs";
+import { writeCounter } from "../helpers/lib/durable-fs";
 import { silentLogger } from "../helpers/lib/log";
 import { MetricsStore } from "../helpers/lib/metrics-store";
 import { emptyMetricValues, type BucketRow } from "../src/core/metrics/rollup";
@@ -102,8 +102,7 @@ interface StepStats {
 }
 
 async function simulate(stateDir: string, endMs: number): Promise<{ steps: Map<string, StepStats>; ticks: number; bytes: number; wallMs: number }> {
-    durability.fsync = false;
-    const store = new MetricsStore(join(stateDir, "metrics"), silentLogger);
+    const store = new MetricsStore(join(stateDir, "metrics"), silentLogger, { fsync: false });
     const steps = new Map<string, StepStats>();
     const startMs = endMs - DAYS * DAY_MS;
     const bytesBefore = writeCounter.bytes;
@@ -129,7 +128,6 @@ async function simulate(stateDir: string, endMs: number): Promise<{ steps: Map<s
             process.stderr.write(`  simulated ${((t - startMs) / DAY_MS).toFixed(1)} of ${DAYS} days\n`);
         }
     }
-    durability.fsync = true;
     return { steps, ticks, bytes: writeCounter.bytes - bytesBefore, wallMs: performance.now() - started };
 }
 

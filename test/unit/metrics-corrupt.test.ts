@@ -4,13 +4,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleetVmName } from "../../bench/synthetic-fleet";
-import { durability } from "../../helpers/lib/durable-fs";
 import { JOURNAL_FILE } from "../../helpers/lib/metrics-store";
 import { HOUR_MS, MINUTE_MS } from "../../src/core/metrics/tiers";
 import { simulateTicks, tempStore, type TestStore } from "./metrics-helpers";
-
-beforeAll(() => { durability.fsync = false; });
-afterAll(() => { durability.fsync = true; });
 
 const START = Date.UTC(2025, 2, 10, 10, 0, 0);
 const VM = fleetVmName(2);

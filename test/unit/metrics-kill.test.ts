@@ -112,7 +112,7 @@ test("kill -9 during ticks and folds loses nothing that was reported done", asyn
     const now = next;
     const lock = store.lock(2000);
     try {
-        store.repairJournalTail();
+        store.readJournalTail();
         for (let i = 0; i < 50 && (await store.fold(now)).step !== null; i++) { /* one step at a time */ }
     } finally {
         lock.release();

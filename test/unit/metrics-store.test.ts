@@ -4,17 +4,12 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } 
 import { join } from "node:path";
 import { fleetVmName } from "../../bench/synthetic-fleet";
 import { LibvirtUnavailableError, collectTick } from "../../helpers/lib/collector";
-import { durability } from "../../helpers/lib/durable-fs";
 import { LockBusyError, acquireLock } from "../../helpers/lib/lock";
 import { JOURNAL_FILE, SchemaTooNewError, migrateSegmentDb, parseSegmentFileName, segmentFileName } from "../../helpers/lib/metrics-store";
 import { loadSqlJs } from "../../helpers/lib/sqljs";
 import { rollUp } from "../../src/core/metrics/rollup";
 import { DAY_MS, HOUR_MS, MINUTE_MS, tierById } from "../../src/core/metrics/tiers";
 import { simulateTicks, tempStore, type TestStore } from "./metrics-helpers";
-
-// Fsync only measures the disk here; the kill -9 test runs with it on.
-beforeAll(() => { durability.fsync = false; });
-afterAll(() => { durability.fsync = true; });
 
 // 22:00 UTC on the last day of a month: a run of a few hours closes an hour, a day and a month.
 const START = Date.UTC(2025, 0, 31, 22, 0, 0);
