@@ -60,7 +60,6 @@ export class MetricsStore {
     readonly lockPath: string;
     private readonly env: StoreEnv;
     private readonly journal: Journal;
-    private dirChecked = false;
 
     // dir: STATE_DIR/metrics; its parent is checked as the state directory.
     constructor(readonly dir: string, log: Logger, options: MetricsStoreOptions = {}) {
@@ -70,18 +69,16 @@ export class MetricsStore {
         this.journal = new Journal(this.journalPath, this.env);
     }
 
-    // Writers: creates the state and metrics directories (0700) or refuses them (paths.ts,
-    // UnsafeStateDirError). Directories and files an earlier version made readable by all are
-    // tightened here.
+    // Writers, before anything else (lock() calls it): creates the state and metrics directories
+    // (0700) or refuses them (paths.ts, UnsafeStateDirError). Directories and files an earlier
+    // version made readable by all are tightened here. Two lstat calls when all is well.
     ensureDir(): void {
-        if (this.dirChecked) return;
         ensureStateDir(dirname(this.dir));
         const { tightened } = ensureStateDir(this.dir);
         if (tightened) {
             const files = tightenFileModes(this.dir);
             this.env.log.info(`made ${this.dir} and ${files.length} files in it readable by root only`);
         }
-        this.dirChecked = true;
     }
 
     lock(timeoutMs?: number): HeldLock {
@@ -99,7 +96,6 @@ export class MetricsStore {
 
     // tail: this tick's readJournalTail(), when the caller has it (saves looking the file up again).
     appendTick(record: TickRecord, tail?: JournalTail): void {
-        this.ensureDir();
         this.journal.append(record, tail?.exists);
     }
 
