@@ -62,8 +62,8 @@ describe("modes", () => {
         expect([mode(dirname(t.dir)), mode(t.dir)]).toEqual(["700", "700"]);
         const names = readdirSync(t.dir);
         expect(names.map(n => [n, mode(join(t.dir, n))])).toEqual(names.map(n => [n, "600"]));
-        expect(t.lines.filter(l => l.includes("readable by root only"))).toEqual([
-            `test: made ${t.dir} and 3 files in it readable by root only`,
+        expect(t.lines.filter(l => l.includes("readable by their owner only"))).toEqual([
+            `test: made ${t.dir} and 3 files in it readable by their owner only`,
         ]);
     });
 });

@@ -77,7 +77,7 @@ export class MetricsStore {
         const { tightened } = ensureStateDir(this.dir);
         if (tightened) {
             const files = tightenFileModes(this.dir);
-            this.env.log.info(`made ${this.dir} and ${files.length} files in it readable by root only`);
+            this.env.log.info(`made ${this.dir} and ${files.length} files in it readable by their owner only`);
         }
     }
 
