@@ -10,23 +10,24 @@
 // 4. Writes a full year of 6-hour buckets through the same storage code and adds it to the steady
 //    sizes of the other tiers: the size of a year of history.
 // 5. With --page: the time from picking "30 days" on the installed page until the chart is drawn, for
-//    a VM of the fleet. The host's /var/lib/kvm-manager/metrics is set aside and pointed at the
-//    simulated history meanwhile (the page's kvm-manager-history reads the default place), then
+//    a VM of the fleet. The host's /var/lib/kvm-manager/metrics is set aside and replaced by a copy
+//    of the simulated history meanwhile (a link would be refused: helpers do not follow links there) (the page's kvm-manager-history reads the default place), then
 //    restored; the VM is defined (not started) and removed again.
 // The temporary directories are removed at the end unless --keep is given.
 import { spawnSync } from "node:child_process";
 import {
-    chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync,
+    chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 import { collectTick, type TickReport } from "../helpers/lib/collector";
-import { durability, writeCounter } from "../helpers/lib/durable-fs";
+import { writeCounter } from "../helpers/lib/durable-fs";
 import { silentLogger } from "../helpers/lib/log";
 import { MetricsStore } from "../helpers/lib/metrics-store";
 import { emptyMetricValues, type BucketRow } from "../src/core/metrics/rollup";
+import { FOLD_PENDING_FILE } from "../src/core/metrics/segment-names";
 import { DAY_MS, HISTORY_RANGES, periodEnd, periodStart, tierById } from "../src/core/metrics/tiers";
 import { fleetDomstats, fleetVmName } from "./synthetic-fleet";
 
@@ -102,8 +103,7 @@ interface StepStats {
 }
 
 async function simulate(stateDir: string, endMs: number): Promise<{ steps: Map<string, StepStats>; ticks: number; bytes: number; wallMs: number }> {
-    durability.fsync = false;
-    const store = new MetricsStore(join(stateDir, "metrics"), silentLogger);
+    const store = new MetricsStore(join(stateDir, "metrics"), silentLogger, { fsync: false });
     const steps = new Map<string, StepStats>();
     const startMs = endMs - DAYS * DAY_MS;
     const bytesBefore = writeCounter.bytes;
@@ -129,7 +129,6 @@ async function simulate(stateDir: string, endMs: number): Promise<{ steps: Map<s
             process.stderr.write(`  simulated ${((t - startMs) / DAY_MS).toFixed(1)} of ${DAYS} days\n`);
         }
     }
-    durability.fsync = true;
     return { steps, ticks, bytes: writeCounter.bytes - bytesBefore, wallMs: performance.now() - started };
 }
 
@@ -206,11 +205,13 @@ async function main(): Promise<void> {
     };
     record(tick()); // the last simulated hour leaves the journal
     record(tick()); // its 1m file and its buckets in the day's 30m file
-    // Make the latest closed day look freshly changed, so the next tick merges it into its month.
+    // Make the latest closed day look freshly changed, so the next tick merges it into its month; the
+    // fold.pending mark is what makes a tick look at the directory.
     const lastDay = [...store.listSegments()].filter(s => s.tier === "30m" && s.endMs <= periodStart("day", Date.now())).pop();
     if (lastDay) {
         const future = new Date(Date.now() + 1000);
         utimesSync(lastDay.path, future, future);
+        writeFileSync(join(stateDir, "metrics", FOLD_PENDING_FILE), "");
         record(tick());
     }
     for (let i = 0; i < PLAIN_TICKS; i++) record(tick());
@@ -312,7 +313,7 @@ async function measurePageChart(metricsDir: string, vm: string): Promise<number[
     const aside = `${HOST_METRICS}.bench-aside`;
     const hadMetrics = existsSync(HOST_METRICS);
     if (hadMetrics) renameSync(HOST_METRICS, aside);
-    symlinkSync(metricsDir, HOST_METRICS);
+    cpSync(metricsDir, HOST_METRICS, { recursive: true, preserveTimestamps: true });
     await defineTinyVm({ name: vm });
     const session = await startPageSession();
     try {
@@ -330,7 +331,7 @@ async function measurePageChart(metricsDir: string, vm: string): Promise<number[
     } finally {
         await session.close();
         await removeVm(vm);
-        rmSync(HOST_METRICS, { force: true });
+        rmSync(HOST_METRICS, { recursive: true, force: true });
         if (hadMetrics) renameSync(aside, HOST_METRICS);
     }
 }

@@ -1,5 +1,5 @@
 // One collector tick: one virsh run for all VMs (domstats and the domain IDs), rates against the
-// previous tick, one journal line, and when one is due a fold step (metrics-store.ts). If libvirt
+// previous tick, one journal line, and when one is due a fold step (metrics-store/). If libvirt
 // cannot be reached nothing is written at all: the history shows a gap, which is the truth.
 import { parseDomainStats } from "../../src/core/domain-stats";
 import { buildTickRecord } from "../../src/core/metrics/rates";
@@ -50,10 +50,11 @@ export async function collectTick(options: CollectOptions): Promise<TickReport> 
         const output = parseCollectOutput(text);
         const samples = output.domstats.map(e => parseDomainStats(e.name, e.record));
         const store = options.store;
-        store.repairJournalTail();
-        const record = buildTickRecord(store.lastTick(), tMs, samples, output.domainIds);
-        store.appendTick(record);
-        const fold = store.needsFold(tMs) ? await store.fold(tMs) : null;
+        // One look at the journal serves the torn-tail repair, the previous tick and the fold check.
+        const tail = store.readJournalTail();
+        const record = buildTickRecord(tail.last, tMs, samples, output.domainIds);
+        store.appendTick(record, tail);
+        const fold = store.foldDue(tail, tMs) ? await store.fold(tMs) : null;
         return {
             tMs, vms: samples.length, running: record.vms.length,
             bytesWritten: writeCounter.bytes - bytesBefore, durationMs: Date.now() - started, fold,

@@ -3,7 +3,8 @@
 // time; the price of a plain file is stale locks, handled here: a lock whose process is gone (or whose
 // pid now belongs to another process) is removed, under a short-lived second lock so two waiters never
 // both remove it and then both think they own a fresh one.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { readFileNoFollow, STATE_FILE_MODE } from "./durable-fs";
 
 export class LockBusyError extends Error {
     constructor(readonly lockPath: string, readonly holder: string) {
@@ -50,7 +51,8 @@ function isOwnerAlive(token: string): boolean {
 function tryCreate(path: string, content: string): boolean {
     let fd: number;
     try {
-        fd = openSync(path, "wx", 0o644);
+        // O_EXCL also refuses a symbolic link planted under the lock's name.
+        fd = openSync(path, "wx", STATE_FILE_MODE);
     } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
         throw err;
@@ -65,7 +67,7 @@ function tryCreate(path: string, content: string): boolean {
 
 function readOrNull(path: string): string | null {
     try {
-        return readFileSync(path, "utf8");
+        return readFileNoFollow(path).toString("utf8");
     } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
         throw err;
@@ -83,7 +85,7 @@ function removeIfStale(path: string, seen: string): void {
     const guard = `${path}.steal`;
     if (!tryCreate(guard, ownerToken())) {
         try {
-            if (Date.now() - statSync(guard).mtimeMs > GUARD_STALE_MS) unlinkQuiet(guard);
+            if (Date.now() - lstatSync(guard).mtimeMs > GUARD_STALE_MS) unlinkQuiet(guard);
         } catch { /* gone meanwhile */ }
         return;
     }
@@ -121,7 +123,7 @@ export function acquireLock(path: string, options: { timeoutMs?: number; pollMs?
         if (holder === null) continue;
         // An empty file: the owner was killed between create and write; older than a moment, it is stale.
         const emptyAndOld = holder === "" && (() => {
-            try { return Date.now() - statSync(path).mtimeMs > 1000; } catch { return false; }
+            try { return Date.now() - lstatSync(path).mtimeMs > 1000; } catch { return false; }
         })();
         if ((holder !== "" && !isOwnerAlive(holder)) || emptyAndOld) {
             removeIfStale(path, holder);

@@ -2,7 +2,7 @@
 // virsh, kvm-manager-history reads the samples back, from the journal and, after a fold, from the
 // sql.js files. One VM has a name full of shell and quoting hazards.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
@@ -10,8 +10,8 @@ import { silentLogger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";
 import type { HistoryResponse } from "../../src/core/metrics/history";
 import { HOUR_MS } from "../../src/core/metrics/tiers";
-import { defineTinyVm, removeVm, virshOn } from "./harness/virsh";
-import { sleep } from "./harness/wait";
+import { defineTinyVm, removeVm, uuidOf, virsh, virshOn } from "./harness/virsh";
+import { waitFor } from "./harness/wait";
 
 const PREFIX = "kvmm-test-metrics-";
 const PLAIN = `${PREFIX}plain`;
@@ -30,11 +30,11 @@ interface Run {
     stderr: string;
 }
 
-function runHelper(name: string, args: string[]): Promise<Run> {
+function runHelper(name: string, args: string[], state = stateDir): Promise<Run> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [join(bin, `${name}.js`), ...args], {
             cwd: work,
-            env: { ...process.env, KVM_MANAGER_STATE_DIR: stateDir },
+            env: { ...process.env, KVM_MANAGER_STATE_DIR: state },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";
@@ -63,6 +63,31 @@ function rawRows(vm: string) {
     return store.readVmRows(vm, "raw", Date.now() - 2 * HOUR_MS, Date.now() + 2 * HOUR_MS).then(r => r.rows);
 }
 
+// A VM's counters as libvirt reports them now.
+async function domstats(vm: string): Promise<{ cpuTimeNs: number; rssKiB: number | null }> {
+    const uuid = await uuidOf(vm);
+    if (!uuid) throw new Error(`${vm} is not defined`);
+    const out = await virsh("domstats", "--cpu-total", "--balloon", uuid);
+    const rss = /balloon\.rss=(\d+)/.exec(out);
+    return { cpuTimeNs: Number(/cpu\.time=(\d+)/.exec(out)?.[1] ?? NaN), rssKiB: rss ? Number(rss[1]) : null };
+}
+
+// Instead of sleeping between two ticks: waits until every VM has burnt CPU time since the journal's
+// last record of it, so the next tick's rates cover a real interval, and until the clock has reached
+// the next second (files key samples by VM and second, as ticks 30 s apart need).
+async function waitForCpuSinceLastTick(vms: string[]): Promise<void> {
+    const last = new MetricsStore(join(stateDir, "metrics"), silentLogger).lastTick();
+    await waitFor(async () => {
+        if (Math.floor(Date.now() / 1000) <= Math.floor((last?.t ?? 0) / 1000)) return false;
+        for (const vm of vms) {
+            const recorded = last?.vms.find(v => v.name === vm)?.cpuTimeNs;
+            if (recorded === undefined || recorded === null) throw new Error(`${vm} is not in the last tick`);
+            if (!((await domstats(vm)).cpuTimeNs > recorded)) return false;
+        }
+        return true;
+    }, { timeoutMs: 30_000, message: `CPU time of ${vms.join(", ")} to advance since the last tick` });
+}
+
 beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "kvmm-collector-test-"));
     bin = join(work, "bin");
@@ -87,7 +112,7 @@ test("two ticks give every running VM its CPU, memory and disk figures; the odd 
     const first = await collect();
     expect(first.ok).toBe(true);
     expect(first.running).toBeGreaterThanOrEqual(2);
-    await sleep(3000);
+    await waitForCpuSinceLastTick([PLAIN, ODD]);
     await collect();
 
     for (const vm of [PLAIN, ODD]) {
@@ -123,7 +148,8 @@ test("a VM that stops gets no more samples; one restarted starts again without a
     // Restarted between two ticks: its counters start again from zero.
     await virshOn("destroy", ODD);
     await virshOn("start", ODD);
-    await sleep(1500);
+    // The restarted QEMU has a resident size for the memory figure.
+    await waitFor(async () => (await domstats(ODD)).rssKiB !== null, { message: `${ODD} to report balloon.rss` });
     await collect();
     const plainAfter = await rawRows(PLAIN);
     const oddAfter = await rawRows(ODD);
@@ -131,7 +157,7 @@ test("a VM that stops gets no more samples; one restarted starts again without a
     expect(oddAfter).toHaveLength(oddBefore + 1);
     expect(oddAfter[oddAfter.length - 1].avg.cpuPercent).toBeNull();
     expect(oddAfter[oddAfter.length - 1].avg.memoryUsedKiB).not.toBeNull();
-    await sleep(1500);
+    await waitForCpuSinceLastTick([ODD]);
     await collect();
     const oddLater = await rawRows(ODD);
     expect(oddLater[oddLater.length - 1].avg.cpuPercent).not.toBeNull();
@@ -173,4 +199,25 @@ test("after a fold the same samples read back from the sql.js files", async () =
     });
     const files = store.listSegments().map(s => s.tier);
     expect(files).toEqual(expect.arrayContaining(["raw", "1m", "30m"]));
+});
+
+test("the history is root's alone: directories 0700, files 0600", () => {
+    const metrics = join(stateDir, "metrics");
+    const mode = (path: string): string => (lstatSync(path).mode & 0o7777).toString(8);
+    expect([mode(stateDir), mode(metrics)]).toEqual(["700", "700"]);
+    const names = readdirSync(metrics);
+    expect(names).toContain("journal.ndjson");
+    expect(names.map(n => [n, mode(join(metrics, n))])).toEqual(names.map(n => [n, "600"]));
+});
+
+test("a state directory other users can write: refused with one clear line, exit 1, nothing written", async () => {
+    const unsafe = join(work, "unsafe-state");
+    mkdirSync(unsafe);
+    chmodSync(unsafe, 0o777);
+    const run = await runHelper("kvm-manager-collect", [], unsafe);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split("\n")).toEqual([
+        `kvm-manager-collect: error: refusing to use ${unsafe}: other users can write to it (mode 0777) (chmod 700 ${unsafe})`,
+    ]);
+    expect(readdirSync(unsafe)).toEqual([]);
 });

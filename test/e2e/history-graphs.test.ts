@@ -1,11 +1,15 @@
 // The history graphs show what the collector stored: ticks of kvm-manager-collect (the installed
 // command the timer runs) against a real running VM, then the page's 1-hour range.
+import { join } from "node:path";
+import { silentLogger } from "../../helpers/lib/log";
+import { MetricsStore } from "../../helpers/lib/metrics-store";
+import { DEFAULT_STATE_DIR, metricsDir } from "../../helpers/lib/paths";
 import { screenshot, type TestPage } from "./harness/browser";
 import type { CockpitServer } from "./harness/cockpit";
 import { startPageSession, type PageSession } from "./harness/session";
 import { run } from "./harness/exec";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { sleep } from "./harness/wait";
+import { defineTinyVm, removeVm, TEST_PREFIX, uuidOf, virsh } from "./harness/virsh";
+import { waitFor } from "./harness/wait";
 
 const VM = `${TEST_PREFIX}graphs 'ü' $(x)`;
 
@@ -13,13 +17,27 @@ let session: PageSession;
 let cockpit: CockpitServer;
 let tab: TestPage;
 
+// Instead of sleeping between ticks: waits until the VM has burnt CPU time since the last tick the
+// installed collector recorded of it (in the default state directory, which the page reads), and
+// until the clock has reached the next second (files key samples by VM and second).
+async function waitForCpuSinceLastTick(): Promise<void> {
+    const last = new MetricsStore(metricsDir(DEFAULT_STATE_DIR), silentLogger).lastTick();
+    const recorded = last?.vms.find(v => v.name === VM)?.cpuTimeNs;
+    if (!last || recorded === undefined || recorded === null) throw new Error(`${VM} is not in the last tick of ${join(DEFAULT_STATE_DIR, "metrics")}`);
+    const uuid = await uuidOf(VM);
+    if (!uuid) throw new Error(`${VM} is not defined`);
+    await waitFor(async () => Math.floor(Date.now() / 1000) > Math.floor(last.t / 1000) &&
+        Number(/cpu\.time=(\d+)/.exec(await virsh("domstats", "--cpu-total", uuid))?.[1]) > recorded,
+    { timeoutMs: 30_000, message: `CPU time of ${VM} to advance since the last tick` });
+}
+
 beforeAll(async () => {
     await removeVm(VM);
     await defineTinyVm({ name: VM, disks: 1, start: true });
     // Rates need two ticks; a few give the chart several points.
     for (let tick = 0; tick < 3; tick++) {
+        if (tick > 0) await waitForCpuSinceLastTick();
         await run("kvm-manager-collect", ["--once"]);
-        await sleep(2000);
     }
     session = await startPageSession();
     ({ cockpit, tab } = session);

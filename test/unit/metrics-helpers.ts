@@ -16,12 +16,13 @@ export interface TestStore {
     cleanup(): void;
 }
 
+// fsync off: it would only measure the disk here; the kill -9 test runs its writer with it on.
 export function tempStore(): TestStore {
     const root = mkdtempSync(join(tmpdir(), "kvmm-metrics-test-"));
     const lines: string[] = [];
     const log = createLogger("test", { sink: line => lines.push(line) });
     const dir = join(root, "metrics");
-    return { dir, store: new MetricsStore(dir, log), log, lines, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+    return { dir, store: new MetricsStore(dir, log, { fsync: false }), log, lines, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 export async function simulateTicks(t: TestStore, fromMs: number, toMs: number, vms = 4): Promise<TickReport[]> {

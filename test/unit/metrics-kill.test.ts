@@ -17,6 +17,22 @@ const PLANS = ["", "", "", "", "partial-write:1", "before-rename:1", "after-rena
     "before-rename:3", "after-rename:2", "partial-write:3", "before-rename:2"];
 const ROUNDS = PLANS.length;
 const VMS = 40;
+// The tick counts after which the random rounds are killed come from this seed: a failure names it,
+// and KVMM_KILL_SEED=N replays the same kill points (where in a tick the kill lands still depends on
+// the machine's timing).
+const SEED = Number(process.env.KVMM_KILL_SEED ?? 20251126);
+
+// mulberry32: a small, well-mixed 32-bit generator, enough to spread kill points.
+function seededRandom(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
 // 20:00 on the last day of a month: the run crosses an hour, a day and a month boundary.
 const START = Date.UTC(2025, 0, 31, 20, 0, 0);
 
@@ -83,7 +99,8 @@ function runAndKill(stateDir: string, startMs: number, killAfterTicks: number, p
     });
 }
 
-test("kill -9 during ticks and folds loses nothing that was reported done", async () => {
+test(`kill -9 during ticks and folds loses nothing that was reported done (seed ${SEED})`, async () => {
+    const random = seededRandom(SEED);
     const stateDir = join(work, "state");
     const committed: number[] = [];
     const steps: string[] = [];
@@ -91,7 +108,8 @@ test("kill -9 during ticks and folds loses nothing that was reported done", asyn
     for (let i = 0; i < ROUNDS; i++) {
         // Random kill points spread over the tick cycle; a planned kill comes from the writer itself.
         const plan = PLANS[i];
-        const round = await runAndKill(stateDir, next, 20 + Math.floor(Math.random() * 60), plan);
+        const killAfter = 20 + Math.floor(random() * 60);
+        const round = await runAndKill(stateDir, next, killAfter, plan);
         committed.push(...round.committed);
         steps.push(...round.steps);
         if (plan) {
@@ -112,7 +130,7 @@ test("kill -9 during ticks and folds loses nothing that was reported done", asyn
     const now = next;
     const lock = store.lock(2000);
     try {
-        store.repairJournalTail();
+        store.readJournalTail();
         for (let i = 0; i < 50 && (await store.fold(now)).step !== null; i++) { /* one step at a time */ }
     } finally {
         lock.release();
@@ -138,8 +156,8 @@ test("kill -9 during ticks and folds loses nothing that was reported done", asyn
     for (const t of committed) expected.set(bucketStart(t, 30 * 60_000), (expected.get(bucketStart(t, 30 * 60_000)) ?? 0) + 1);
     let extra = 0;
     for (const [bucket, n] of expected) {
-        expect([bucket, counted.get(bucket) ?? 0]).toEqual([bucket, expect.any(Number)]);
-        expect(counted.get(bucket) ?? 0).toBeGreaterThanOrEqual(n);
+        // Never fewer samples than were reported done; the bucket is named when one is missing.
+        expect([bucket, Math.min(counted.get(bucket) ?? 0, n)]).toEqual([bucket, n]);
         extra += (counted.get(bucket) ?? 0) - n;
     }
     expect(extra).toBeLessThanOrEqual(ROUNDS);

@@ -3,7 +3,6 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleetVmName } from "../../bench/synthetic-fleet";
-import { durability } from "../../helpers/lib/durable-fs";
 import { PolicyInvalidError, runRetention } from "../../helpers/lib/retention-runner";
 import {
     DEFAULT_RETENTION_POLICY, isCleanupDue, isRowExpired, lastScheduledCleanup, retentionCutoffMs, selectExpiredSegments,
@@ -103,9 +102,6 @@ describe("what a clean-up removes", () => {
 });
 
 describe("runRetention on a real history", () => {
-    beforeAll(() => { durability.fsync = false; });
-    afterAll(() => { durability.fsync = true; });
-
     // Two days and a bit: 30m files for two closed days and today, a 6h file, 1m files for the last day.
     const START = Date.UTC(2025, 3, 1, 0, 0);
     const END = START + 2 * DAY_MS + 2 * HOUR_MS + MINUTE_MS;

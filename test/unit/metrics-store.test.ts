@@ -1,20 +1,16 @@
 // The storage under the collector, on a fake clock in a temporary directory: the journal, the fold
 // steps down the tiers, reading back, expiry, late samples, the lock, schema versions.
-import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from "node:fs";
+import fs, { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleetVmName } from "../../bench/synthetic-fleet";
 import { LibvirtUnavailableError, collectTick } from "../../helpers/lib/collector";
-import { durability } from "../../helpers/lib/durable-fs";
 import { LockBusyError, acquireLock } from "../../helpers/lib/lock";
-import { JOURNAL_FILE, SchemaTooNewError, migrateSegmentDb, parseSegmentFileName, segmentFileName } from "../../helpers/lib/metrics-store";
+import { JOURNAL_FILE, SchemaTooNewError, migrateSegmentDb } from "../../helpers/lib/metrics-store";
 import { loadSqlJs } from "../../helpers/lib/sqljs";
 import { rollUp } from "../../src/core/metrics/rollup";
-import { DAY_MS, HOUR_MS, MINUTE_MS, tierById } from "../../src/core/metrics/tiers";
+import { FOLD_PENDING_FILE } from "../../src/core/metrics/segment-names";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/core/metrics/tiers";
 import { simulateTicks, tempStore, type TestStore } from "./metrics-helpers";
-
-// Fsync only measures the disk here; the kill -9 test runs with it on.
-beforeAll(() => { durability.fsync = false; });
-afterAll(() => { durability.fsync = true; });
 
 // 22:00 UTC on the last day of a month: a run of a few hours closes an hour, a day and a month.
 const START = Date.UTC(2025, 0, 31, 22, 0, 0);
@@ -220,32 +216,88 @@ describe("the writers' lock", () => {
         expect(existsSync(t.store.lockPath)).toBe(false);
     });
 
+    // This process's own lock token: its pid and its start time (field 22 of /proc/self/stat).
+    function ownToken(): string {
+        const stat = readFileSync("/proc/self/stat", "utf8");
+        return `${process.pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}`;
+    }
+
     test("a lock left by a process that is gone is taken over", () => {
         // pid 2^22 + 1 is above Linux's pid_max default, so no process has it.
         writeFileSync(t.store.lockPath, "4194305 12345");
         const held = acquireLock(t.store.lockPath, { timeoutMs: 500 });
-        expect(readFileSync(t.store.lockPath, "utf8")).toMatch(new RegExp(`^${process.pid} `));
+        expect(readFileSync(t.store.lockPath, "utf8")).toBe(ownToken());
         held.release();
+        expect(existsSync(t.store.lockPath)).toBe(false);
     });
 
-    test("a lock whose pid now belongs to another process (pid reuse) is taken over", () => {
+    test("a lock whose pid now belongs to another process (pid reuse) is taken over; a live holder's is not", () => {
+        // Our pid, but a start time that is not ours: the process that wrote it is gone.
         writeFileSync(t.store.lockPath, `${process.pid} 1`);
-        acquireLock(t.store.lockPath, { timeoutMs: 500 }).release();
+        const held = acquireLock(t.store.lockPath, { timeoutMs: 500 });
+        expect(readFileSync(t.store.lockPath, "utf8")).toBe(ownToken());
+        held.release();
+        // The same pid with its real start time is a live holder: waited for, then refused.
+        writeFileSync(t.store.lockPath, ownToken());
+        expect(() => acquireLock(t.store.lockPath, { timeoutMs: 200, pollMs: 50 })).toThrow(LockBusyError);
+        expect(readFileSync(t.store.lockPath, "utf8")).toBe(ownToken());
+    });
+});
+
+describe("a plain tick's cost", () => {
+    // The collector runs every 30 s: a tick with no fold due opens the journal to read it once and
+    // to append once, and does not list the directory.
+    test("one read of the journal, one append, no directory listing", async () => {
+        const t = tempStore();
+        try {
+            await simulateTicks(t, START, START + 90_000);
+            // Spies call through to the real functions and record the calls.
+            const open = jest.spyOn(fs, "openSync");
+            const listed = jest.spyOn(fs, "readdirSync");
+            let reports;
+            let opened: string[];
+            let listings: number;
+            try {
+                reports = await simulateTicks(t, START + 90_000, START + 120_000);
+            } finally {
+                // Restoring forgets the calls: read them first.
+                opened = open.mock.calls.map(c => String(c[0]));
+                listings = listed.mock.calls.length;
+                open.mockRestore();
+                listed.mockRestore();
+            }
+            expect(reports.map(r => r.fold)).toEqual([null]);
+            expect(opened.filter(p => p.endsWith(JOURNAL_FILE))).toEqual([join(t.dir, JOURNAL_FILE), join(t.dir, JOURNAL_FILE)]);
+            expect(opened.filter(p => !p.endsWith(JOURNAL_FILE) && !p.endsWith(".lock"))).toEqual([]);
+            expect(listings).toBe(0);
+        } finally {
+            t.cleanup();
+        }
+    });
+
+    test("fold.pending: set when the journal gives up an hour, cleared when the last step is done", async () => {
+        const t = tempStore();
+        try {
+            const mark = join(t.dir, FOLD_PENDING_FILE);
+            await simulateTicks(t, START, START + HOUR_MS);
+            expect(existsSync(mark)).toBe(false);
+            const [journalStep] = await simulateTicks(t, START + HOUR_MS, START + HOUR_MS + 30_000);
+            expect(journalStep.fold?.step).toBe("journal");
+            expect(existsSync(mark)).toBe(true);
+            // The journal no longer holds a closed hour: only the mark says the hour step is due.
+            expect(t.store.needsFold(START + HOUR_MS + 60_000)).toBe(true);
+            const [hourStep] = await simulateTicks(t, START + HOUR_MS + 30_000, START + HOUR_MS + 60_000);
+            expect(hourStep.fold?.step).toBe("hour");
+            expect(existsSync(mark)).toBe(false);
+            const [plain] = await simulateTicks(t, START + HOUR_MS + 60_000, START + HOUR_MS + 90_000);
+            expect(plain.fold).toBeNull();
+        } finally {
+            t.cleanup();
+        }
     });
 });
 
 describe("segment files", () => {
-    test("names round-trip and nonsense is refused", () => {
-        const hour = Date.UTC(2025, 0, 31, 13);
-        expect(segmentFileName(tierById("raw"), hour)).toBe("raw-2025-01-31T13.sqlite");
-        expect(parseSegmentFileName("1m-2025-01-31T13.sqlite")).toEqual({ tier: "1m", startMs: hour });
-        expect(parseSegmentFileName("6h-2025-01.sqlite")).toEqual({ tier: "6h", startMs: Date.UTC(2025, 0, 1) });
-        for (const bad of ["1m-2025-01-31.sqlite", "30m-2025-02-30.sqlite", "raw-2025-01-31T13.sqlite.tmp-1-2", "x.sqlite",
-            "1m-2025-01-31T13.sqlite.corrupt-20250131T130000Z"]) {
-            expect(parseSegmentFileName(bad)).toBeNull();
-        }
-    });
-
     test("schema versions: older files are migrated, newer ones refused without being touched", async () => {
         const SQL = await loadSqlJs();
         const db = new SQL.Database();

@@ -51,8 +51,21 @@ export function encodeTickRecord(record: TickRecord): string {
         vm.name, vm.id, vm.cpuTimeNs, vm.vcpus, encodeDevices(vm.disks), encodeDevices(vm.nics),
         ...METRIC_NAMES.map(m => roundMetric(vm.usage[m], METRIC_DECIMALS[m])),
     ]);
-    // JSON.stringify escapes newlines inside VM names, so one record is always one line.
+    // JSON.stringify escapes newlines inside VM names, so one record is always one line. v and t come
+    // first: tickTimeOfLineStart() reads them without the rest.
     return JSON.stringify({ v: TICK_RECORD_VERSION, t: record.t, vms });
+}
+
+// How many bytes of a line tickTimeOfLineStart() needs at most.
+export const TICK_LINE_HEAD_BYTES = 64;
+
+// The time of the record a journal line holds, from the line's first bytes alone (the fold check reads
+// no more of a line that can be hundreds of KiB); null when they do not start like a record.
+export function tickTimeOfLineStart(start: string): number | null {
+    const m = /^\{"v":(\d+),"t":(\d+),/.exec(start);
+    if (!m) return null;
+    const version = Number(m[1]);
+    return version === TICK_RECORD_VERSION || version === 1 ? Number(m[2]) : null;
 }
 
 function isNumOrNull(value: unknown): value is number | null {

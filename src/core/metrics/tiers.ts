@@ -9,7 +9,7 @@
 export type TierId = "raw" | "1m" | "30m" | "6h";
 
 // Each tier lives in files that cover one calendar period; a file is written when its period has
-// closed, so a collector tick never rewrites history (see helpers/lib/metrics-store.ts).
+// closed, so a collector tick never rewrites history (see helpers/lib/metrics-store/).
 export type SegmentPeriod = "hour" | "day" | "month";
 
 export interface Tier {
