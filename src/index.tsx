@@ -1,5 +1,6 @@
 import "@patternfly/patternfly/patternfly.css";
 import "@patternfly/patternfly/patternfly-charts.css";
+import "./lib/cockpit-fonts.css";
 import "./app.css";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
