@@ -12,7 +12,7 @@ UNITS = $(wildcard helpers/systemd/*.service helpers/systemd/*.timer)
 TIMERS = $(notdir $(wildcard helpers/systemd/*.timer))
 SOURCES = $(shell find src helpers po -type f 2>/dev/null) manifest.json build.ts package.json
 
-.PHONY: all install devel-install uninstall host check check-units check-unit check-e2e typecheck run pot clean
+.PHONY: all install devel-install uninstall host check check-units check-unit check-e2e typecheck lint run pot clean
 
 all: dist/manifest.json
 
@@ -58,6 +58,9 @@ uninstall:
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json
 
+lint: node_modules/.package-lock.json
+	npx eslint .
+
 check-unit: node_modules/.package-lock.json
 	npx jest --selectProjects unit
 
@@ -75,7 +78,7 @@ check-e2e: all
 	npx jest --selectProjects e2e --runInBand
 
 check: host
-	$(MAKE) typecheck check-unit check-units check-e2e
+	$(MAKE) typecheck lint check-unit check-units check-e2e
 
 run: host
 	$(MAKE) install

@@ -1,11 +1,13 @@
 // Extracts every translatable string of the page into po/kvm-manager.pot. It reads the sources with the
 // TypeScript compiler's own parser (TSX included, which xgettext cannot read) and recognises
-// _("..."), N_("..."), cockpit.gettext("...") and cockpit.ngettext("...", "...", n).
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+// _("..."), N_("..."), cockpit.gettext("...") and cockpit.ngettext("...", "...", n); manifest.json and
+// index.html add theirs through po/static-strings.ts.
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { po, type GetTextTranslation } from "gettext-parser";
 import ts from "typescript";
+import { htmlMessages, manifestMessages, type StaticMessage } from "./static-strings";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -70,9 +72,30 @@ export function extractMessages(files: string[]): Map<string, GetTextTranslation
     return messages;
 }
 
+/** The TypeScript messages plus the static ones; a static string also used in code keeps one entry. */
+export function mergeStaticMessages(code: Map<string, GetTextTranslation>,
+    statics: StaticMessage[]): GetTextTranslation[] {
+    const all = [...code.values()];
+    for (const { msgid, context, reference } of statics) {
+        const existing = all.find(m => m.msgid === msgid && (m.msgctxt ?? null) === context);
+        if (existing) {
+            existing.comments = { ...existing.comments, reference: `${existing.comments?.reference ?? ""}\n${reference}`.trim() };
+        } else {
+            all.push({ msgid, ...(context ? { msgctxt: context } : {}), msgstr: [""], comments: { reference } } as GetTextTranslation);
+        }
+    }
+    return all;
+}
+
 function main(): void {
-    const messages = extractMessages(sourceFiles(join(root, "src")));
-    const sorted = [...messages.values()].sort((a, b) => a.msgid.localeCompare(b.msgid));
+    const statics = [
+        ...manifestMessages(readFileSync(join(root, "manifest.json"), "utf8")),
+        ...htmlMessages(readFileSync(join(root, "src", "index.html"), "utf8"), "src/index.html"),
+    ];
+    const sorted = mergeStaticMessages(extractMessages(sourceFiles(join(root, "src"))), statics)
+        .sort((a, b) => a.msgid.localeCompare(b.msgid) || (a.msgctxt ?? "").localeCompare(b.msgctxt ?? ""));
+    const translations: Record<string, Record<string, GetTextTranslation>> = {};
+    for (const message of sorted) (translations[message.msgctxt ?? ""] ??= {})[message.msgid] = message;
     const pot = po.compile({
         charset: "utf-8",
         headers: {
@@ -81,7 +104,7 @@ function main(): void {
             "Content-Transfer-Encoding": "8bit",
             "Plural-Forms": "nplurals=2; plural=(n != 1);",
         },
-        translations: { "": Object.fromEntries(sorted.map(m => [m.msgid, m])) },
+        translations,
     }, { sort: false });
     writeFileSync(join(root, "po", "kvm-manager.pot"), pot);
     console.log(`po/kvm-manager.pot: ${sorted.length} messages`);

@@ -108,6 +108,8 @@ export interface Cockpit {
     gettext(context: string, message: string): string;
     ngettext(singular: string, plural: string, n: number): string;
     format(template: string, ...args: unknown[]): string;
+    /** Translates the elements marked `translate` under the given ones (the whole document without). */
+    translate(...elements: (Element | Document)[]): void;
     jump(path: string, host?: string): void;
     addEventListener(event: "locationchanged" | "visibilitychange", listener: () => void): void;
     removeEventListener(event: "locationchanged" | "visibilitychange", listener: () => void): void;
