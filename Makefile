@@ -29,7 +29,7 @@ install: all
 	rm -rf $(PKGDIR)
 	install -d $(PKGDIR)
 	cp -r dist/. $(PKGDIR)/
-	rm -rf $(PKGDIR)/helpers
+	rm -rf $(PKGDIR)/helpers $(PKGDIR)/metafile.json
 	install -d $(HELPERDIR) $(BINDIR)
 	@for name in $(HELPER_NAMES); do \
 		install -m 755 dist/helpers/$$name.js $(HELPERDIR)/$$name; \
