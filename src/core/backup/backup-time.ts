@@ -11,7 +11,7 @@ export type ParsedTime = { ok: true; time: number } | { ok: false; error: string
 export function parseBackupTime(text: string, timeZone: string): ParsedTime {
     const m = ISO_TIME.exec(text);
     if (!m) return { ok: false, error: "not an ISO 8601 date and time (like 2026-11-26T03:00:00Z)" };
-    const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", zone] = m;
+    const [, y, mo, d, h = "00", mi = "00", s = "00", fraction = "", zone] = m;
     const date = { year: Number(y), month: Number(mo), day: Number(d) };
     if (!isValidDate(date)) return { ok: false, error: `${y}-${mo}-${d} is not a date` };
     const hour = Number(h), minute = Number(mi), second = Number(s);
