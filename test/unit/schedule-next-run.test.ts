@@ -3,7 +3,7 @@
 // with their UTC offset so each can be checked against a calendar.
 import { nextRun, previousRun, scheduleProblem, type Schedule, type Weekday } from "../../src/core/schedule/schedule";
 import {
-    isValidTimeZone, isoWeek, localDateTime, offsetAt, resolveLocalTime,
+    isValidTimeZone, isoWeek, localDateTime, offsetAt, offsetLookup, resolveLocalTime,
 } from "../../src/core/schedule/zoned-time";
 
 const BERLIN = "Europe/Berlin";
@@ -56,6 +56,17 @@ describe("zoned time", () => {
         expect(resolveLocalTime(local(2026, 11, 1, 1, 30), NEW_YORK)).toEqual({ instant: at("2026-11-01T01:30:00-04:00"), kind: "overlap" });
         // Lord Howe moves its clocks by half an hour: 02:00 -> 02:30 on 2026-10-04.
         expect(resolveLocalTime(local(2026, 10, 4, 2, 15), "Australia/Lord_Howe")).toEqual({ instant: at("2026-10-04T02:30:00+11:00"), kind: "gap" });
+    });
+
+    test("offsetLookup agrees with offsetAt every 10 minutes of a year, DST days included", () => {
+        for (const zone of [BERLIN, NEW_YORK, "Australia/Lord_Howe", "Asia/Kolkata"]) {
+            const lookup = offsetLookup(zone);
+            const differing: string[] = [];
+            for (let t = at("2026-01-01T00:00:00Z"); t < at("2027-01-01T00:00:00Z"); t += 600_000) {
+                if (lookup(t) !== offsetAt(t, zone)) differing.push(`${zone} ${iso(t)}`);
+            }
+            expect(differing).toEqual([]);
+        }
     });
 
     test("time zone names", () => {

@@ -17,7 +17,7 @@
 // - Protected backups are never removed and do not count for any option (as in Proxmox).
 // - Ours: the newest verified backup is never removed, so there is always one known to restore. It is
 //   kept after the options ran and does not change what they kept.
-import { DAY_MS, HOUR_MS, dayNumber, isoWeekThursday, localDateTime } from "../schedule/zoned-time";
+import { DAY_MS, HOUR_MS, dayNumber, isoWeekThursday, offsetLookup, wallFields } from "../schedule/zoned-time";
 
 export const KEEP_OPTIONS = ["keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly"] as const;
 export type KeepOption = typeof KEEP_OPTIONS[number];
@@ -73,7 +73,8 @@ export function selectBackupsToPrune<B extends BackupRef>(backups: readonly B[],
         return sorted.map((b, i) => ({ ...b, ...(marks[i] ?? { keep: true, keptBy: "keep-all" }) }));
     }
 
-    const periods = sorted.map(b => periodKeys(b.time, timeZone));
+    const offset = offsetLookup(timeZone);
+    const periods = sorted.map(b => periodKeys(b.time, offset(b.time)));
     KEEP_OPTIONS.forEach((option, o) => {
         const count = counts[o];
         if (count <= 0) return;
@@ -104,8 +105,8 @@ export function selectBackupsToPrune<B extends BackupRef>(backups: readonly B[],
 
 // The backup's period for each option, in KEEP_OPTIONS order, as numbers: the time itself, the local
 // hour and day (counted from 1970-01-01), the ISO week (its Thursday's day number), month and year.
-function periodKeys(time: number, timeZone: string): number[] {
-    const local = localDateTime(time, timeZone);
+function periodKeys(time: number, offset: number): number[] {
+    const local = wallFields(time + offset);
     const day = dayNumber(local);
     return [time, day * (DAY_MS / HOUR_MS) + local.hour, day, isoWeekThursday(day), local.year * 12 + local.month - 1, local.year];
 }

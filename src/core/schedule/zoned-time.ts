@@ -84,6 +84,23 @@ export function offsetAt(instant: number, timeZone: string): number {
     return wallMs(year, month, day, hour, minute, second) - whole;
 }
 
+// offsetAt for many instants: one Intl call costs some microseconds, so a UTC day whose first and
+// last second have the same offset is taken to have it throughout (zones change their offset at most
+// once a day), and the day's other instants cost nothing. Days with a change are asked per instant.
+export function offsetLookup(timeZone: string): (instant: number) => number {
+    const days = new Map<number, number | null>();
+    return instant => {
+        const day = Math.floor(instant / DAY_MS);
+        let offset = days.get(day);
+        if (offset === undefined) {
+            const first = offsetAt(day * DAY_MS, timeZone);
+            offset = first === offsetAt((day + 1) * DAY_MS - 1000, timeZone) ? first : null;
+            days.set(day, offset);
+        }
+        return offset ?? offsetAt(instant, timeZone);
+    };
+}
+
 export function localDateTime(instant: number, timeZone: string): LocalDateTime {
     return wallFields(instant + offsetAt(instant, timeZone));
 }
