@@ -2,7 +2,7 @@
 // setting would keep, with the selection code the backup jobs use (src/core/backup/prune.ts).
 import { EXIT_OK, EXIT_USAGE, UsageError, parseCommandLine, printJson, runCommand } from "../lib/cli";
 import { parseBackupTime } from "../../src/core/backup/backup-time";
-import { KEEP_OPTIONS, checkPruneOptions, selectBackupsToPrune, type PruneOptions } from "../../src/core/backup/prune";
+import { KEEP_OPTIONS, selectBackupsToPrune, type PruneOptions } from "../../src/core/backup/prune";
 import { isValidTimeZone } from "../../src/core/schedule/zoned-time";
 
 const PROGRAM = "kvm-manager-backup";
@@ -59,7 +59,6 @@ runCommand(PROGRAM, USAGE, async () => {
         }
         options[option] = Number(text);
     }
-    checkPruneOptions(options);
 
     const backups: { id: string; line: number; text: string; time: number }[] = [];
     const errors: string[] = [];
