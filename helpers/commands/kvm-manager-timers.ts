@@ -5,7 +5,7 @@
 // logged, a failing or hanging job (TimeoutStartSec) stopped and the others carried on.
 // Where systemd runs, the timers themselves do this and --start declines.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from "node:fs";
 import { setPriority, uptime } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -136,6 +136,8 @@ function readState(path: string): RunnerState | null {
 
 function writeState(path: string, state: RunnerState): void {
     try {
+        // On a fresh host nothing has created the state directory yet (systemd's StateDirectory= would).
+        mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
         writeFileAtomic(path, JSON.stringify(state) + "\n");
     } catch (err) {
         log(`warning: cannot write ${path}: ${(err as Error).message}`);

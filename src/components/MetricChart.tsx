@@ -4,7 +4,7 @@ import {
     Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions,
 } from "chart.js";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { valueAxis, type AxisKind } from "../core/chart-axis";
+import { timeTicks, valueAxis, type AxisKind } from "../core/chart-axis";
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
 
@@ -14,6 +14,7 @@ type Point = { x: number; y: number | null };
 // with so few values show their points, so the chart is never a blank box with one repeated tick.
 const MIN_SPAN_MS = 60_000;
 const FEW_VALUES = 3;
+const MAX_TIME_TICKS = 6;
 
 export interface ChartLine {
     label: string;
@@ -78,6 +79,8 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
                 tension: 0,
             };
         });
+        const xMin = timestamps.length ? Math.min(timestamps[0], timestamps[timestamps.length - 1] - MIN_SPAN_MS) : undefined;
+        const xMax = timestamps.length ? timestamps[timestamps.length - 1] : undefined;
         const options: ChartOptions<"line"> = {
             animation: false,
             responsive: true,
@@ -86,9 +89,15 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
             scales: {
                 x: {
                     type: "linear",
-                    min: timestamps.length ? Math.min(timestamps[0], timestamps[timestamps.length - 1] - MIN_SPAN_MS) : undefined,
-                    max: timestamps.length ? timestamps[timestamps.length - 1] : undefined,
-                    ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 6, callback: value => formatTime(Number(value)) },
+                    min: xMin,
+                    max: xMax,
+                    // Round local times (10:00, 11:00), not wherever the range happens to start.
+                    afterBuildTicks: scale => {
+                        if (xMin !== undefined && xMax !== undefined) {
+                            scale.ticks = timeTicks(xMin, xMax, MAX_TIME_TICKS, -new Date(xMax).getTimezoneOffset() * 60_000).map(value => ({ value }));
+                        }
+                    },
+                    ticks: { color: text, maxRotation: 0, autoSkip: false, callback: value => formatTime(Number(value)) },
                     grid: { color: grid },
                 },
                 y: {

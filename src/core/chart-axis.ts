@@ -38,3 +38,26 @@ export function valueAxis(kind: AxisKind, values: Iterable<number | null>, empty
     const step = Math.max(niceStep(top / unit) * unit, 1);
     return { max: Math.ceil(top / step - 1e-9) * step, stepSize: step };
 }
+
+// Time axis steps: ticks land on whole seconds, minutes, hours or days of the host's wall clock.
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TIME_STEPS = [
+    SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND,
+    MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+    HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY,
+];
+
+// Tick times for a time axis from minMs to maxMs: at most maxTicks of them, evenly spaced and on round
+// local times (10:00, 10:30, 11:00), not wherever the range happens to start. offsetMs: the local
+// time's offset from UTC (east positive), so hours and days are whole in local time.
+export function timeTicks(minMs: number, maxMs: number, maxTicks: number, offsetMs: number): number[] {
+    if (!(maxMs > minMs) || maxTicks < 2) return [minMs];
+    const span = maxMs - minMs;
+    const step = TIME_STEPS.find(s => Math.floor(span / s) + 1 <= maxTicks) ?? Math.ceil(span / (maxTicks - 1) / DAY) * DAY;
+    const ticks: number[] = [];
+    for (let t = Math.ceil((minMs + offsetMs) / step) * step - offsetMs; t <= maxMs; t += step) ticks.push(t);
+    return ticks;
+}

@@ -85,6 +85,7 @@ test("once the collector runs, the warning goes and the charts show its samples"
     expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await screenshot(page, "history-6h-dark");
     await page.evaluate(() => localStorage.removeItem("shell:style"));
+    await page.reload();
     expect(tab.errors).toEqual([]);
 });
 
@@ -99,12 +100,15 @@ test("a VM with no samples while the collector runs: empty charts whose axes rea
     expect(await page.locator("#kvm-chart-memory").getAttribute("data-y-ticks")).toBe("0 B | 256 MiB | 512 MiB | 768 MiB | 1 GiB");
     expect(await page.locator("#kvm-chart-disk").getAttribute("data-y-ticks")).toBe("0 B/s | 1 KiB/s | 2 KiB/s | 3 KiB/s | 4 KiB/s");
     expect(await page.locator("#kvm-chart-cpu").getAttribute("data-y-ticks")).toMatch(/^0[.,]0 % \| 25 % \| 50 % \| 75 % \| 100 %$/);
+    expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(false);
     await screenshot(page, "history-empty-light");
     await page.evaluate(() => localStorage.setItem("shell:style", "dark"));
     await page.reload();
     await page.locator("#kvm-range-1h").click();
     await page.locator("#kvm-history[data-range='1h'][data-state='ready'] #kvm-chart-memory").waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await screenshot(page, "history-empty-dark");
     await page.evaluate(() => localStorage.removeItem("shell:style"));
+    await page.reload();
     expect(tab.errors).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { valueAxis } from "../../src/core/chart-axis";
+import { timeTicks, valueAxis } from "../../src/core/chart-axis";
 import { formatBytes } from "../../src/core/format";
 
 const GiB = 1024 ** 3;
@@ -41,5 +41,35 @@ describe("value axis of a metric chart", () => {
     test("percent: always 0 to 100 in quarters; garbage values are ignored", () => {
         expect(valueAxis("percent", [null], 100)).toEqual({ max: 100, stepSize: 25 });
         expect(valueAxis("bytes", [NaN, Infinity, -5, null], GiB).max).toBe(GiB);
+    });
+});
+
+describe("time axis ticks", () => {
+    const t = (iso: string) => Date.parse(iso);
+    const hhmm = (ticks: number[], offsetMs = 0) => ticks.map(v => new Date(v + offsetMs).toISOString().slice(11, 16));
+
+    test("six hours: ticks on whole hours, not at the range's odd start", () => {
+        const ticks = timeTicks(t("2026-11-26T08:20:30Z"), t("2026-11-26T14:19:30Z"), 6, 0);
+        expect(hhmm(ticks)).toEqual(["09:00", "10:00", "11:00", "12:00", "13:00", "14:00"]);
+    });
+
+    test("one hour: every 10 minutes", () => {
+        expect(hhmm(timeTicks(t("2026-11-26T13:20:30Z"), t("2026-11-26T14:19:30Z"), 6, 0))).toEqual(["13:30", "13:40", "13:50", "14:00", "14:10"]);
+    });
+
+    test("whole hours of local time, half an hour off UTC", () => {
+        const offset = 5.5 * 3600_000; // India
+        const ticks = timeTicks(t("2026-11-26T08:20:30Z"), t("2026-11-26T14:19:30Z"), 6, offset);
+        expect(hhmm(ticks, offset)).toEqual(["14:00", "15:00", "16:00", "17:00", "18:00", "19:00"]);
+    });
+
+    test("a minute of live samples, thirty days, and degenerate ranges", () => {
+        const live = timeTicks(t("2026-11-26T14:18:40Z"), t("2026-11-26T14:19:40Z"), 6, 0);
+        expect(live.map(v => new Date(v).toISOString().slice(14, 19))).toEqual(["18:45", "19:00", "19:15", "19:30"]);
+        const month = timeTicks(t("2026-10-27T14:00:00Z"), t("2026-11-26T14:00:00Z"), 6, 0);
+        expect(month.length).toBeLessThanOrEqual(6);
+        expect(month.every(v => v % (24 * 3600_000) === 0)).toBe(true);
+        expect(timeTicks(5, 5, 6, 0)).toEqual([5]);
+        expect(timeTicks(10, 5, 6, 0)).toEqual([10]);
     });
 });
