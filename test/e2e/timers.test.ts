@@ -21,6 +21,7 @@ let units: string;
 let stateDir: string;
 let pidFile: string;
 let logFile: string;
+let runPid: string;
 
 // A unit directory of this test's own: the installed collector service, with its state in the test's
 // directory (whose name has a space and quotes, so ExecStart's quoting is exercised), every 2 seconds.
@@ -72,13 +73,16 @@ beforeAll(async () => {
     stateDir = join(work, "state \"dir\"");
     pidFile = join(work, "runner.pid");
     logFile = join(work, "runner.log");
+    runPid = join(work, "make-run.pid");
     writeUnits();
     await removeVm(VM);
     await defineTinyVm({ name: VM, start: true });
 });
 
 afterAll(async () => {
-    if (pidFile && existsSync(pidFile)) await run(RUNNER, ["--stop", "--pid-file", pidFile]).catch(() => undefined);
+    for (const file of [pidFile, runPid]) {
+        if (file && existsSync(file)) await run(RUNNER, ["--stop", "--pid-file", file]).catch(() => undefined);
+    }
     await removeVm(VM);
     if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -145,3 +149,24 @@ test("the background runner runs the collector on the timer's schedule and survi
     expect(await sleepersOfThisTest()).toBe("");
     expect(log()).toMatch(/SIGTERM: stopping/);
 });
+
+test("make run starts the runner on the installed units and serves the page; make stop ends both", async () => {
+    const out = await run("make", ["-s", "-C", REPO, "run", `TIMERS_PID_FILE=${runPid}`], { timeoutMs: 600_000 });
+    if (existsSync("/run/systemd/system")) {
+        expect(out).toContain("systemd runs here");
+        return;
+    }
+    expect(out).toMatch(/kvm-manager-timers: running in the background \(pid \d+\)/);
+    expect(out).toMatch(/Open http:\/\/127\.0\.0\.1:9090\/kvm-manager/);
+    const pid = pidOf(runPid);
+    expect(alive(pid)).toBe(true);
+    const status = JSON.parse(await run(RUNNER, ["--status", "--json", "--pid-file", runPid])) as TimersStatus;
+    expect(status.runner?.pid).toBe(pid);
+    expect(status.timers.map(t => t.timer)).toEqual(expect.arrayContaining(["kvm-manager-collect.timer", "kvm-manager-retention.timer"]));
+    expect(status.timers.every(t => t.nextMs !== null)).toBe(true);
+
+    const stopped = await run("make", ["-s", "-C", REPO, "stop", `TIMERS_PID_FILE=${runPid}`]);
+    expect(stopped).toContain(`stopped the runner (pid ${pid})`);
+    expect(existsSync(runPid)).toBe(false);
+    expect(alive(pid)).toBe(false);
+}, 600_000);
