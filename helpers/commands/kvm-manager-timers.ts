@@ -341,16 +341,23 @@ async function runForeground(settings: Settings, pidFile: string | null): Promis
         const context = { bootMs: bootMs(), activatedMs: state.activatedMs };
         let nextWake = now + MAX_SLEEP_MS;
         for (const job of jobs) {
-            let due = nextElapse(job.timer, recordOf(state, job.timer.name), context);
-            if (due !== null && due <= now) {
-                const run = trigger(job, state, save).finally(() => {
-                    inFlight.delete(run);
-                    wake?.();
-                });
-                inFlight.add(run);
-                due = nextElapse(job.timer, recordOf(state, job.timer.name), context);
+            // One job's trouble must not end the runner, which the other jobs depend on.
+            try {
+                let due = nextElapse(job.timer, recordOf(state, job.timer.name), context);
+                if (due !== null && due <= now) {
+                    const run: Promise<unknown> = trigger(job, state, save)
+                        .catch(err => log(`error: ${job.service.name}: ${(err as Error).message}`))
+                        .finally(() => {
+                            inFlight.delete(run);
+                            wake?.();
+                        });
+                    inFlight.add(run);
+                    due = nextElapse(job.timer, recordOf(state, job.timer.name), context);
+                }
+                if (due !== null) nextWake = Math.min(nextWake, due);
+            } catch (err) {
+                log(`error: ${job.timer.name}: ${(err as Error).message}`);
             }
-            if (due !== null) nextWake = Math.min(nextWake, due);
         }
         await new Promise<void>(r => {
             const t = setTimeout(r, Math.max(0, nextWake - Date.now()));
