@@ -137,3 +137,18 @@ test("the details page and its history come from the second host", async () => {
     expect(new Set(hostsOf(isLibvirt))).toEqual(new Set([host.address]));
     expect(tab.errors).toEqual([]);
 });
+
+test("when the second host goes away the shell says so, and Reconnect brings the page back", async () => {
+    await stopSecondHost();
+    await tab.page.getByText("Not connected to host").waitFor({ timeout: 30_000 });
+    expect(tab.page.frame({ name: `cockpit1:${host.address}/kvm-manager` })).toBeNull();
+
+    host = await startSecondHost();
+    await tab.page.getByRole("button", { name: "Reconnect" }).click();
+    // The shell reopens the page where it was: the details page of the VM.
+    const frame = await pageFrame();
+    await frame.locator(`#kvm-vm-details[data-vm-name=${cssString(VM)}]`).waitFor({ timeout: 30_000 });
+    expect((await sshPath(host)).remoteBridges.length).toBeGreaterThan(0);
+    await screenshot(tab.page, "multi-host-reconnected");
+    expect(tab.errors).toEqual([]);
+});
