@@ -25,7 +25,6 @@ const SECOND_HOST_SCRIPT = resolve(__dirname, "../../host/second-host.sh");
 export interface SecondHost {
     address: string;
     port: number;
-    user: string;
     /** The client's private key, accepted for root from loopback only. */
     identity: string;
     /** A known_hosts file that holds the second host's key. */
@@ -45,7 +44,6 @@ function parseFacts(output: string): SecondHost {
     return {
         address: fact("address"),
         port: Number(fact("port")),
-        user: fact("user"),
         identity: fact("identity"),
         knownHosts: fact("known_hosts"),
         sshdPid: Number(fact("pid")),
