@@ -52,7 +52,7 @@ runCommand(PROGRAM, USAGE, async () => {
     } catch (err) {
         if (err instanceof LibvirtUnavailableError || err instanceof LockBusyError) {
             log.error(err.message);
-            if (values.json) printJson({ ok: false, error: err.message });
+            if (values.json) printJson({ ok: false, error: err.message, code: err instanceof LockBusyError ? "busy" : "libvirt-unavailable" });
             return EXIT_TEMPFAIL;
         }
         throw err;
