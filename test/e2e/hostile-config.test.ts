@@ -144,6 +144,12 @@ test("a symlink to a file of secrets: the page, --json and stderr say where the 
         "It was left as it is; no clean-up was done.");
     await openSettings();
     await page.locator("#kvm-policy-invalid").waitFor({ timeout: 30_000 });
+    // "Clean up now" shows the helper's own JSON error: no program prefix, no usage text, no secrets.
+    await page.locator("#kvm-cleanup-now").click();
+    await page.locator("#kvm-cleanup-result").waitFor({ timeout: 60_000 });
+    const result = await page.locator("#kvm-cleanup-result").innerText();
+    // (PatternFly puts "Danger alert:" for screen readers before the title.)
+    expect(result.split("\n").slice(-2)).toEqual(["Clean-up failed", JSON.parse(run.stdout).error]);
     expect(await page.content()).not.toContain(MARKER);
     expect(readFileSync(secret, "utf8")).toContain(MARKER);
     expect(readlinkSync(POLICY)).toBe(secret);
