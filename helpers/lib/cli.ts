@@ -76,13 +76,7 @@ function handleOutputErrors(program: string): void {
 export function runCommand(program: string, usage: string, main: () => Promise<number>): void {
     handleOutputErrors(program);
     const json = wantsJson(process.argv.slice(2));
-    let started: Promise<number>;
-    try {
-        started = main();
-    } catch (err) {
-        started = Promise.reject(err);
-    }
-    started.then(code => {
+    main().then(code => {
         process.exitCode = code;
     }, (err: unknown) => {
         if (err instanceof UsageError) {
