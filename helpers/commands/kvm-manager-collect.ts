@@ -1,7 +1,7 @@
 // kvm-manager-collect: one metrics tick for every VM. kvm-manager-collect.timer runs it every 30 s;
 // a person or a test runs the same thing by hand.
 import { LibvirtUnavailableError, collectTick } from "../lib/collector";
-import { EXIT_OK, EXIT_TEMPFAIL, parseCommandLine, printJson, runCommand } from "../lib/cli";
+import { EXIT_OK, EXIT_TEMPFAIL, UsageError, parseCommandLine, printJson, runCommand } from "../lib/cli";
 import { LockBusyError } from "../lib/lock";
 import { createLogger } from "../lib/log";
 import { MetricsStore } from "../lib/metrics-store";
@@ -15,10 +15,13 @@ Collects one sample of every running VM into the metrics history: one virsh run 
   --once            what the timer runs; one tick is all this command ever does
   --state-dir DIR   history lives in DIR/metrics (default: $KVM_MANAGER_STATE_DIR or /var/lib/kvm-manager)
   --uri URI         libvirt connection (default: $KVM_MANAGER_LIBVIRT_URI or qemu:///system)
-  --json            print what the tick did as JSON on stdout
+  --json            print what the tick did as JSON on stdout (a failure: {"ok": false, "error": ...})
   --verbose         log a line for every tick, not only for folds and problems
 Exit status: 0 done; 75 libvirt unreachable or another writer busy (nothing written); 1 error; 2 usage.
 `;
+
+// scheme:rest, as virsh -c takes it; anything else would only fail later with a less clear message.
+const LIBVIRT_URI = /^[a-z][a-z0-9+.-]*:\S*$/i;
 
 runCommand(PROGRAM, USAGE, async () => {
     const { values } = parseCommandLine(process.argv.slice(2), {
@@ -28,6 +31,9 @@ runCommand(PROGRAM, USAGE, async () => {
         json: { type: "boolean" },
         verbose: { type: "boolean" },
     }, USAGE);
+    if (values.uri !== undefined && !LIBVIRT_URI.test(values.uri)) {
+        throw new UsageError(`--uri must be a libvirt connection URI such as qemu:///system or qemu+ssh://host/system`);
+    }
     const log = createLogger(PROGRAM);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), log);
     const uri = resolveLibvirtUri(values.uri);
@@ -46,7 +52,7 @@ runCommand(PROGRAM, USAGE, async () => {
     } catch (err) {
         if (err instanceof LibvirtUnavailableError || err instanceof LockBusyError) {
             log.error(err.message);
-            if (values.json) printJson({ ok: false, error: err.message });
+            if (values.json) printJson({ ok: false, error: err.message, code: err instanceof LockBusyError ? "busy" : "libvirt-unavailable" });
             return EXIT_TEMPFAIL;
         }
         throw err;

@@ -3,6 +3,7 @@
 import { HISTORY_RANGES, isHistoryRange } from "../../src/core/metrics/tiers";
 import { buildHistoryResponse, historyWindowForRange, type HistoryResponse } from "../../src/core/metrics/history";
 import { METRIC_NAMES } from "../../src/core/metrics/rollup";
+import { TIME_ARGUMENT_FORMS, parseTimeArgument } from "../../src/core/time-argument";
 import { EXIT_OK, UsageError, parseCommandLine, printJson, runCommand } from "../lib/cli";
 import { createLogger } from "../lib/log";
 import { MetricsStore } from "../lib/metrics-store";
@@ -15,16 +16,19 @@ Prints one VM's metrics history: one bucket per step of the tier the range reads
 was collected (the VM was off, or the collector or libvirtd was down).
   --vm=NAME        the VM (the = form keeps a name that starts with '-' a value)
   --range RANGE    ${Object.keys(HISTORY_RANGES).join(", ")}
-  --end TIME       end of the range: milliseconds since the epoch or an ISO 8601 time (default: now)
+  --end TIME       end of the range (default: now): milliseconds since the epoch, an ISO 8601 date
+                   (2026-01-01, midnight UTC) or time with its zone (2026-01-01T12:00:00Z)
   --state-dir DIR  (default: $KVM_MANAGER_STATE_DIR or /var/lib/kvm-manager)
-  --json           machine-readable answer (see HistoryResponse in src/core/metrics/history.ts)
+  --json           machine-readable answer (see HistoryResponse in src/core/metrics/history.ts); a
+                   failure answers {"ok": false, "error": ..., "code": ...}
+Exit status: 0 done; 1 error; 2 usage.
 `;
 
 function parseEnd(value: string | undefined): number {
     if (value === undefined) return Date.now();
-    const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    if (!Number.isFinite(t)) throw new UsageError(`--end: "${value}" is neither milliseconds since the epoch nor an ISO 8601 time`);
-    return t;
+    const t = parseTimeArgument(value);
+    if (!t.ok) throw new UsageError(`--end ${JSON.stringify(value)} ${t.problem}. Accepted: ${TIME_ARGUMENT_FORMS}.`);
+    return t.ms;
 }
 
 function printTable(response: HistoryResponse): void {
@@ -53,10 +57,11 @@ runCommand(PROGRAM, USAGE, async () => {
         "state-dir": { type: "string" },
         json: { type: "boolean" },
     }, USAGE);
-    if (values.vm === undefined || values.vm === "") throw new UsageError("--vm is required");
+    if (values.vm === undefined) throw new UsageError("--vm is required");
     const range = values.range ?? "1h";
     if (!isHistoryRange(range)) throw new UsageError(`--range must be one of ${Object.keys(HISTORY_RANGES).join(", ")}`);
-    const window = historyWindowForRange(range, parseEnd(values.end));
+    const endMs = parseEnd(values.end);
+    const window = historyWindowForRange(range, endMs);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), createLogger(PROGRAM, { quiet: true }));
     const { rows, warnings } = await store.readVmRows(values.vm, window.tier.id, window.startMs, window.endMs);
     const response = buildHistoryResponse(values.vm, range, window, rows, warnings);

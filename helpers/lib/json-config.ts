@@ -1,35 +1,101 @@
-// JSON files under /etc/kvm-manager/: read and validated with core's validators, written atomically.
-// A file that does not validate is reported and left exactly as it is, never replaced by defaults.
-import { readFileSync } from "node:fs";
+// Small JSON files the helpers read: the policy under /etc/kvm-manager (the administrator's, never
+// written here) and the helpers' own state under /var/lib/kvm-manager. Read with care: the path may be
+// a FIFO (a plain open would wait for a writer forever), a device, a directory, a huge file, or a symlink
+// to a file of secrets; messages say what is wrong and where, never what the file says.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { describeJsonSyntaxError, parseJsonText } from "../../src/core/json-text";
 import type { ValidationError, ValidationResult } from "../../src/core/metrics/validation";
-import { writeFileAtomic } from "./durable-fs";
+
+// Far above any policy or state file; a path that points at something bigger is not one.
+export const CONFIG_MAX_BYTES = 64 * 1024;
 
 export type ConfigRead<T> =
     | { kind: "missing" }
     | { kind: "invalid"; message: string; errors: ValidationError[] }
     | { kind: "ok"; value: T; text: string };
 
-export function readJsonConfig<T>(path: string, validate: (input: unknown) => ValidationResult<T>): ConfigRead<T> {
-    let text: string;
+export type ConfigText = { kind: "missing" } | { kind: "unusable"; message: string } | { kind: "text"; text: string };
+
+export interface ReadConfigOptions {
+    // false for the helpers' own state: a symlink there is refused, not followed.
+    followSymlinks?: boolean;
+}
+
+function fileKind(stats: Stats): string {
+    if (stats.isFIFO()) return "a FIFO (named pipe)";
+    if (stats.isDirectory()) return "a directory";
+    if (stats.isCharacterDevice()) return "a character device";
+    if (stats.isBlockDevice()) return "a block device";
+    if (stats.isSocket()) return "a socket";
+    return "not a regular file";
+}
+
+function notRegular(path: string, stats: Stats): ConfigText {
+    if (stats.isSymbolicLink()) {
+        return { kind: "unusable", message: `${path} is a symbolic link, which is not followed here; it was not read.` };
+    }
+    return { kind: "unusable", message: `${path} is ${fileKind(stats)}, not a regular file; it was not read.` };
+}
+
+export function readConfigText(path: string, { followSymlinks = true }: ReadConfigOptions = {}): ConfigText {
+    // stat first, so a device is never even opened (opening some has side effects); the fstat after the
+    // non-blocking open catches a file swapped in between.
     try {
-        text = readFileSync(path, "utf8");
+        const before = followSymlinks ? statSync(path) : lstatSync(path);
+        if (!before.isFile()) return notRegular(path, before);
     } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") return { kind: "missing" };
+        if (code === "ELOOP") return { kind: "unusable", message: `${path} is a loop of symbolic links; it was not read.` };
+        if (code !== "EACCES") throw err;
+    }
+    let fd: number;
+    try {
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (followSymlinks ? 0 : constants.O_NOFOLLOW));
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") return { kind: "missing" };
+        if (code === "ELOOP" && !followSymlinks) return notRegular(path, lstatSync(path));
         throw err;
     }
-    let parsed: unknown;
     try {
-        parsed = JSON.parse(text);
-    } catch (err) {
-        return { kind: "invalid", message: `${path} is not valid JSON: ${(err as Error).message}`, errors: [] };
+        const stats = fstatSync(fd);
+        if (!stats.isFile()) return notRegular(path, stats);
+        if (stats.size > CONFIG_MAX_BYTES) {
+            return { kind: "unusable", message: `${path} is larger than ${CONFIG_MAX_BYTES / 1024} KiB, far too large for this file; it was not read.` };
+        }
+        const buffer = Buffer.alloc(CONFIG_MAX_BYTES + 1);
+        let length = 0;
+        for (;;) {
+            const got = readSync(fd, buffer, length, buffer.length - length, null);
+            if (got === 0) break;
+            length += got;
+            if (length > CONFIG_MAX_BYTES) {
+                return { kind: "unusable", message: `${path} is larger than ${CONFIG_MAX_BYTES / 1024} KiB, far too large for this file; it was not read.` };
+            }
+        }
+        try {
+            return { kind: "text", text: new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, length)) };
+        } catch {
+            return { kind: "unusable", message: `${path} is not UTF-8 text; it was not read.` };
+        }
+    } finally {
+        closeSync(fd);
     }
-    const result = validate(parsed);
+}
+
+export function readJsonConfig<T>(path: string, validate: (input: unknown) => ValidationResult<T>,
+    options: ReadConfigOptions = {}): ConfigRead<T> {
+    const read = readConfigText(path, options);
+    if (read.kind === "missing") return read;
+    if (read.kind === "unusable") return { kind: "invalid", message: read.message, errors: [] };
+    const parsed = parseJsonText(read.text);
+    if (!parsed.ok) {
+        return { kind: "invalid", message: `${path} is not valid JSON: ${describeJsonSyntaxError(parsed.error)}.`, errors: [] };
+    }
+    const result = validate(parsed.value);
     if (!result.ok) {
         return { kind: "invalid", message: `${path} is not valid: ${result.errors.map(e => e.message).join(" ")}`, errors: result.errors };
     }
-    return { kind: "ok", value: result.value, text };
-}
-
-export function writeJsonConfig(path: string, value: unknown): void {
-    writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n", 0o644);
+    return { kind: "ok", value: result.value, text: read.text };
 }

@@ -13,17 +13,31 @@ export class HelperCommandError extends Error {
     }
 }
 
+// A failed command run with --json answers {"ok": false, "error": ...} on stdout (helpers/lib/cli.ts):
+// that message is the one to show, without the program's prefix and usage text on stderr.
+function jsonErrorOf(stdout: string | undefined): string | null {
+    try {
+        const answer = JSON.parse(stdout ?? "") as { ok?: unknown; error?: unknown };
+        return answer.ok === false && typeof answer.error === "string" ? answer.error : null;
+    } catch {
+        return null;
+    }
+}
+
 export async function runHelperJson<T>(argv: string[]): Promise<T> {
     let output: string;
     try {
         // Reading /var/lib/kvm-manager needs root where an admin is logged in; "try" still lets others
-        // read what their account may.
-        output = await cockpit.spawn(argv, { superuser: "try", err: "message" });
-    } catch (error) {
-        const spawnError = error as SpawnError;
+        // read what their account may. cockpit passes a failed command's stdout as the second argument.
+        output = await new Promise<string>((resolve, reject) => {
+            cockpit.spawn(argv, { superuser: "try", err: "message" })
+                .then(resolve, (error: SpawnError, stdout?: string) => reject({ error, stdout }));
+        });
+    } catch (failure) {
+        const { error: spawnError, stdout } = failure as { error: SpawnError; stdout?: string };
         const message = spawnError.problem === "not-found"
             ? cockpit.format(cockpit.gettext("$0 is not installed on this host"), argv[0])
-            : spawnError.message;
+            : jsonErrorOf(stdout) ?? spawnError.message;
         throw new HelperCommandError(message, spawnError.exit_status ?? null);
     }
     try {

@@ -1,12 +1,12 @@
 // The retention policy: validation as the Settings page and the helper share it, when the daily
 // clean-up is due, what it removes, and the clean-up itself on a real history in a temporary directory.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleetVmName } from "../../bench/synthetic-fleet";
-import { PolicyInvalidError, runRetention } from "../../helpers/lib/retention-runner";
+import { PolicyInvalidError, readLastCleanup, runRetention } from "../../helpers/lib/retention-runner";
 import {
-    DEFAULT_RETENTION_POLICY, isCleanupDue, isRowExpired, lastScheduledCleanup, retentionCutoffMs, selectExpiredSegments,
-    selectSegmentsToPrune, validateRetentionPolicy, type RetentionPolicy, type SegmentRef,
+    DEFAULT_RETENTION_POLICY, isCleanupDue, isRowExpired, lastScheduledCleanup, retentionCutoffMs, retentionPolicyDocument,
+    selectExpiredSegments, selectSegmentsToPrune, validateRetentionPolicy, validateRetentionState, type RetentionPolicy, type SegmentRef,
 } from "../../src/core/metrics/retention";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/core/metrics/tiers";
 import { simulateTicks, tempStore } from "./metrics-helpers";
@@ -31,12 +31,36 @@ describe("validateRetentionPolicy", () => {
     });
 
     test("one message per problem, tied to its field; unknown keys and non-objects are refused", () => {
-        const r = validateRetentionPolicy({ enabled: "yes", retentiondays: 30, lastCleanup: "yesterday" });
+        const r = validateRetentionPolicy({ enabled: "yes", retentiondays: 30 });
         expect(r.ok).toBe(false);
         if (r.ok) return;
-        expect(r.errors.map(e => e.field)).toEqual([null, "enabled", "lastCleanup"]);
-        expect(r.errors[0].message).toMatch(/Unknown setting "retentiondays"/);
+        expect(r.errors.map(e => e.field)).toEqual([null, "enabled"]);
+        expect(r.errors[0].message).toBe('Unknown setting "retentiondays": did you mean "retentionDays"?');
         for (const bad of [null, [], "policy", 3]) expect(validateRetentionPolicy(bad).ok).toBe(false);
+    });
+
+    test("an unknown key that is no near miss is counted, not quoted: the file may be anything", () => {
+        const secret = "s3cr3t-Marker-7f1d";
+        const one = validateRetentionPolicy({ [secret]: "x", retentionDays: 30 });
+        expect(one).toEqual({ ok: false, errors: [{ field: null, message: "The file has a setting that is not one of enabled, retentionDays, cleanupHour." }] });
+        const two = validateRetentionPolicy({ [secret]: 1, root: secret });
+        expect(two).toEqual({ ok: false, errors: [{ field: null, message: "The file has 2 settings that are not among enabled, retentionDays, cleanupHour." }] });
+        expect(validateRetentionPolicy({ enabld: true }))
+            .toEqual({ ok: false, errors: [{ field: null, message: 'Unknown setting "enabld": did you mean "enabled"?' }] });
+    });
+
+    test("a legacy lastCleanup key is tolerated: kept when it is a time (to move it), ignored otherwise", () => {
+        expect(validateRetentionPolicy({ lastCleanup: "yesterday" })).toEqual({ ok: true, value: DEFAULT_RETENTION_POLICY });
+        expect(validateRetentionPolicy({ lastCleanup: 5 })).toEqual({ ok: true, value: DEFAULT_RETENTION_POLICY });
+        expect(retentionPolicyDocument({ ...DEFAULT_RETENTION_POLICY, lastCleanup: "2025-01-31T03:00:00.000Z" }))
+            .toEqual({ enabled: true, retentionDays: 365, cleanupHour: 3 });
+    });
+
+    test("the state file holds an ISO time or null", () => {
+        expect(validateRetentionState({ lastCleanup: "2025-01-31T03:00:00.000Z" })).toEqual({ ok: true, value: { lastCleanup: "2025-01-31T03:00:00.000Z" } });
+        expect(validateRetentionState({})).toEqual({ ok: true, value: { lastCleanup: null } });
+        expect(validateRetentionState({ lastCleanup: "2025-02-30" }).ok).toBe(false);
+        expect(validateRetentionState([]).ok).toBe(false);
     });
 });
 
@@ -47,18 +71,18 @@ describe("isCleanupDue", () => {
 
     test("due once the hour has come and no clean-up ran since", () => {
         const last = at(10, 3, 5).toISOString();
-        expect(isCleanupDue(policy({ lastCleanup: last }), at(11, 2, 59))).toBe(false);
-        expect(isCleanupDue(policy({ lastCleanup: last }), at(11, 3, 0))).toBe(true);
-        expect(isCleanupDue(policy({ lastCleanup: at(11, 3, 1).toISOString() }), at(11, 4))).toBe(false);
+        expect(isCleanupDue(policy({}), last, at(11, 2, 59))).toBe(false);
+        expect(isCleanupDue(policy({}), last, at(11, 3, 0))).toBe(true);
+        expect(isCleanupDue(policy({}), at(11, 3, 1).toISOString(), at(11, 4))).toBe(false);
     });
 
     test("a host that was off at that hour catches up at its next run", () => {
-        expect(isCleanupDue(policy({ lastCleanup: at(8, 3).toISOString() }), at(11, 1))).toBe(true);
+        expect(isCleanupDue(policy({}), at(8, 3).toISOString(), at(11, 1))).toBe(true);
     });
 
     test("never ran: due; disabled: never due", () => {
-        expect(isCleanupDue(policy({ lastCleanup: null }), at(11, 1))).toBe(true);
-        expect(isCleanupDue(policy({ enabled: false, lastCleanup: null }), at(11, 4))).toBe(false);
+        expect(isCleanupDue(policy({}), null, at(11, 1))).toBe(true);
+        expect(isCleanupDue(policy({ enabled: false }), null, at(11, 4))).toBe(false);
     });
 
     test("the last scheduled slot is today's hour, or yesterday's before it", () => {
@@ -120,22 +144,24 @@ describe("runRetention on a real history", () => {
         cpSync(template.dir, t.dir, { recursive: true, preserveTimestamps: true });
         const configDir = join(t.dir, "..", "etc");
         mkdirSync(configDir);
-        return { ...t, configDir, policyPath: join(configDir, "retention.json") };
+        const stateDir = join(t.dir, "..");
+        return { ...t, configDir, stateDir, policyPath: join(configDir, "retention.json"), statePath: join(stateDir, "retention-state.json") };
     }
 
     test("--now with a 1-day policy removes and trims what is older, reports it, records the time", async () => {
         const h = await history();
         try {
-            writeFileSync(h.policyPath, JSON.stringify({ enabled: false, retentionDays: 1, cleanupHour: 4 }));
+            const policyText = JSON.stringify({ enabled: false, retentionDays: 1, cleanupHour: 4 });
+            writeFileSync(h.policyPath, policyText);
             const now = new Date(END);
-            const dry = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: true, now });
+            const dry = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: true, now });
             const filesBefore = h.store.listSegments().map(s => s.name);
             expect(dry.ran).toBe(true);
             expect(dry.report?.totals.rows).toBeGreaterThan(0);
             expect(h.store.listSegments().map(s => s.name)).toEqual(filesBefore);
-            expect(JSON.parse(readFileSync(h.policyPath, "utf8")).lastCleanup).toBeUndefined();
+            expect(existsSync(h.statePath)).toBe(false);
 
-            const outcome = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: false, now });
+            const outcome = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: false, now });
             expect(outcome.report?.totals).toEqual(dry.report?.totals);
             const report = outcome.report;
             if (!report) throw new Error("no report");
@@ -150,12 +176,14 @@ describe("runRetention on a real history", () => {
                 expect(rows.length).toBeGreaterThan(0);
                 for (const r of rows) expect(isRowExpired(tier, r.tsMs, cutoff)).toBe(false);
             }
-            // ... and the policy keeps its settings, with the time of this clean-up.
-            expect(JSON.parse(readFileSync(h.policyPath, "utf8"))).toEqual({
-                enabled: false, retentionDays: 1, cleanupHour: 4, lastCleanup: now.toISOString(),
-            });
+            // ... the policy file is left byte for byte, and the time of this clean-up is in the state file,
+            // readable by root only.
+            expect(readFileSync(h.policyPath, "utf8")).toBe(policyText);
+            expect(JSON.parse(readFileSync(h.statePath, "utf8"))).toEqual({ lastCleanup: now.toISOString() });
+            expect(statSync(h.statePath).mode & 0o777).toBe(0o600);
+            expect(outcome.lastCleanup).toBe(now.toISOString());
             // A second run finds nothing more to do.
-            const again = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: false, now });
+            const again = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: false, now });
             expect(again.report?.totals).toEqual({ files: 0, rows: 0, bytesFreed: 0 });
         } finally {
             h.cleanup();
@@ -166,25 +194,69 @@ describe("runRetention on a real history", () => {
         const h = await history();
         try {
             const now = new Date(2025, 3, 3, 2, 30);
-            writeFileSync(h.policyPath, JSON.stringify({ retentionDays: 1, cleanupHour: 3, lastCleanup: new Date(2025, 3, 2, 3).toISOString() }));
-            const early = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: false, dryRun: false, now });
+            writeFileSync(h.statePath, JSON.stringify({ lastCleanup: new Date(2025, 3, 2, 3).toISOString() }));
+            writeFileSync(h.policyPath, JSON.stringify({ retentionDays: 1, cleanupHour: 3 }));
+            const early = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now });
             expect(early).toMatchObject({ ran: false, report: null });
             expect(early.reason).toMatch(/^not due/);
             writeFileSync(h.policyPath, JSON.stringify({ enabled: false, retentionDays: 1 }));
-            const off = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: false, dryRun: false, now });
+            const off = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now });
             expect(off).toMatchObject({ ran: false, reason: "clean-up is disabled in the retention policy" });
         } finally {
             h.cleanup();
         }
     });
 
-    test("no policy file: defaults apply and the file is created to remember the clean-up time", async () => {
+    test("no policy file: defaults apply, no policy file is created, the time goes to the state file", async () => {
         const h = await history();
         try {
-            const outcome = await runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: false, dryRun: false, now: new Date(END) });
+            const outcome = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now: new Date(END) });
             expect(outcome).toMatchObject({ ran: true, policySource: "defaults" });
             expect(outcome.report?.totals.rows).toBe(0);
-            expect(JSON.parse(readFileSync(h.policyPath, "utf8"))).toEqual({ ...DEFAULT_RETENTION_POLICY, lastCleanup: new Date(END).toISOString() });
+            expect(existsSync(h.policyPath)).toBe(false);
+            expect(JSON.parse(readFileSync(h.statePath, "utf8"))).toEqual({ lastCleanup: new Date(END).toISOString() });
+        } finally {
+            h.cleanup();
+        }
+    });
+
+    test("a lastCleanup an older release wrote into the policy moves to the state file; the policy stays as it is", async () => {
+        const h = await history();
+        try {
+            const legacy = new Date(2025, 3, 3, 3, 10).toISOString();
+            const policyText = `{\n  "retentionDays": 1,\n    "cleanupHour": 3,  "lastCleanup": "${legacy}"\n}\n`;
+            writeFileSync(h.policyPath, policyText);
+            const notDue = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now: new Date(2025, 3, 3, 5) });
+            expect(notDue).toMatchObject({ ran: false, lastCleanup: legacy });
+            expect(JSON.parse(readFileSync(h.statePath, "utf8"))).toEqual({ lastCleanup: legacy });
+            expect(h.lines).toContain(`test: moved the last clean-up time from ${h.policyPath} to ${h.statePath}`);
+            // From now on the state file counts; the stale key in the policy is ignored.
+            const later = new Date(2025, 3, 4, 4);
+            const ran = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now: later });
+            expect(ran).toMatchObject({ ran: true, lastCleanup: later.toISOString() });
+            const again = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now: new Date(2025, 3, 4, 5) });
+            expect(again).toMatchObject({ ran: false, lastCleanup: later.toISOString() });
+            expect(readFileSync(h.policyPath, "utf8")).toBe(policyText);
+        } finally {
+            h.cleanup();
+        }
+    });
+
+    test("a damaged state file is reported and replaced by the next clean-up; a symlink there is not followed", async () => {
+        const h = await history();
+        try {
+            writeFileSync(h.statePath, "{ garbage");
+            const now = new Date(END);
+            const outcome = await runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: false, dryRun: false, now });
+            expect(outcome.ran).toBe(true);
+            expect(h.lines.some(l => l.includes(`${h.statePath} is not valid JSON: unexpected character at line 1, column 3.`))).toBe(true);
+            expect(JSON.parse(readFileSync(h.statePath, "utf8"))).toEqual({ lastCleanup: now.toISOString() });
+            const elsewhere = join(h.stateDir, "elsewhere.json");
+            writeFileSync(elsewhere, JSON.stringify({ lastCleanup: "2025-01-01T00:00:00.000Z" }));
+            rmSync(h.statePath);
+            symlinkSync(elsewhere, h.statePath);
+            expect(readLastCleanup(h.stateDir, null, h.log)).toEqual({ lastCleanup: null, source: "none" });
+            expect(h.lines.some(l => l.includes(`${h.statePath} is a symbolic link, which is not followed here`))).toBe(true);
         } finally {
             h.cleanup();
         }
@@ -196,16 +268,17 @@ describe("runRetention on a real history", () => {
             const text = '{"retentionDays": 0, "cleanupHour": 3}\n';
             writeFileSync(h.policyPath, text);
             const before = h.store.listSegments().map(s => s.name);
-            await expect(runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: false }))
+            await expect(runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: false }))
                 .rejects.toThrow(PolicyInvalidError);
-            await expect(runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: false }))
+            await expect(runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: false }))
                 .rejects.toThrow(/retention\.json is not valid: Retention must be a whole number of days from 1 to 365\. It was left as it is; no clean-up was done\./);
             expect(readFileSync(h.policyPath, "utf8")).toBe(text);
             expect(h.store.listSegments().map(s => s.name)).toEqual(before);
             writeFileSync(h.policyPath, "{ not json");
-            await expect(runRetention({ store: h.store, configDir: h.configDir, log: h.log, force: true, dryRun: false }))
-                .rejects.toThrow(/is not valid JSON/);
-            expect(existsSync(h.policyPath)).toBe(true);
+            await expect(runRetention({ store: h.store, configDir: h.configDir, stateDir: h.stateDir, log: h.log, force: true, dryRun: false }))
+                .rejects.toThrow(/retention\.json is not valid JSON: unexpected character at line 1, column 3\./);
+            expect(readFileSync(h.policyPath, "utf8")).toBe("{ not json");
+            expect(existsSync(h.statePath)).toBe(false);
         } finally {
             h.cleanup();
         }
