@@ -44,7 +44,3 @@ export function displayNameParts(name: string): NamePart[] {
 export function displayNameText(name: string): string {
     return displayNameParts(name).map(part => part.text).join("");
 }
-
-export function hasUnusualCharacters(name: string): boolean {
-    return displayNameParts(name).some(part => part.escaped);
-}
