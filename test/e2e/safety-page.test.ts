@@ -61,7 +61,7 @@ test("every name in the table opens its own details page from the list", async (
     for (const name of ROUTE_NAMES) {
         await filterList(ROUTE_PREFIX);
         await waitForRowState(page, name, "shut-off");
-        await vmRow(page, name).locator("a.kvm-name-link").click();
+        await vmRow(page, name).locator(".kvm-name-link").click();
         const details = page.locator(`#kvm-vm-details[data-vm-name=${cssString(name)}]`);
         await details.waitFor({ timeout: 10_000 }).catch(async () => {
             throw new Error(`${JSON.stringify(name)} opened ${page.url()}: ${await page.locator(".kvm-manager").innerText()}`);
@@ -80,7 +80,7 @@ test("web#x is not web: its Force off stops web#x and leaves web running", async
     await openList(page, cockpit.pageAloneUrl);
     await filterList(`${TEST_PREFIX}safety-`);
     await waitForRowState(page, WEB_HASH, "running");
-    await vmRow(page, WEB_HASH).locator("a.kvm-name-link").click();
+    await vmRow(page, WEB_HASH).locator(".kvm-name-link").click();
     await page.locator(`#kvm-vm-details[data-vm-name=${cssString(WEB_HASH)}]`).waitFor();
     await page.locator("#kvm-vm-details [data-action='forceOff']").click();
     const dialog = page.locator("#kvm-confirm-dialog");
@@ -97,7 +97,7 @@ test("inside Cockpit's shell, web#x opens its own page, and a reload of the shel
     await page.goto(cockpit.shellUrl);
     let frame = await frameOf();
     await frame.locator("#kvm-name-filter input").fill(`${TEST_PREFIX}safety-`);
-    await frame.locator(`#kvm-vm-table tr[data-vm-name=${cssString(WEB_HASH)}] a.kvm-name-link`).click();
+    await frame.locator(`#kvm-vm-table tr[data-vm-name=${cssString(WEB_HASH)}] .kvm-name-link`).click();
     await frame.locator(`#kvm-vm-details[data-vm-name=${cssString(WEB_HASH)}]`).waitFor();
     await waitFor(() => page.url().includes("#/vm/"), { message: "the shell's URL to follow the page" });
     await page.reload();
