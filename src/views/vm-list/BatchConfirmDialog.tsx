@@ -8,7 +8,7 @@ import { DisplayName } from "../../components/DisplayName";
 import { actionLabel } from "../../lib/labels";
 
 // Enough to recognise a selection without a dialog taller than the screen.
-export const NAMES_SHOWN = 10;
+const NAMES_SHOWN = 10;
 
 // Start only asks when the selection includes hidden VMs: it loses nothing, and a batch of hundreds of
 // starts is a normal thing to do. The others stop guests, so they always ask.
