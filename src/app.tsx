@@ -1,6 +1,8 @@
 import { Nav, NavItem, NavList, PageSection } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import cockpit from "./lib/cockpit";
+import { isPlainClick } from "./components/RouteLink";
+import { routeHash } from "./core/route-segment";
 import { findRoute, NAV_ROUTES, ROUTES } from "./routes";
 
 function useLocationPath(): string[] {
@@ -30,14 +32,21 @@ export function App() {
                 <PageSection type="subnav" padding={{ default: "noPadding" }}>
                     <Nav variant="horizontal" aria-label="KVM Manager">
                         <NavList>
-                            {NAV_ROUTES.map(route => (
-                                <NavItem key={route.segment}
-                                    // Pages outside the navigation (a VM's details) belong to the VM list.
-                                    isActive={route === active || (active.navLabel === null && route.segment === "")}
-                                    onClick={() => cockpit.location.go(route.segment ? [route.segment] : [])}>
-                                    {route.navLabel?.()}
-                                </NavItem>
-                            ))}
+                            {NAV_ROUTES.map(route => {
+                                const path = route.segment ? [route.segment] : [];
+                                return (
+                                    <NavItem key={route.segment} to={routeHash(path)}
+                                        // Pages outside the navigation (a VM's details) belong to the VM list.
+                                        isActive={route === active || (active.navLabel === null && route.segment === "")}
+                                        onClick={event => {
+                                            if (!isPlainClick(event)) return;
+                                            event.preventDefault();
+                                            cockpit.location.go(path);
+                                        }}>
+                                        {route.navLabel?.()}
+                                    </NavItem>
+                                );
+                            })}
                         </NavList>
                     </Nav>
                 </PageSection>}

@@ -2,6 +2,7 @@
 // A route appears in the navigation only once its page exists; detail routes never do.
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
+import { routeName } from "./lib/paths";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -16,7 +17,12 @@ export interface RouteDefinition {
 
 export const ROUTES: readonly RouteDefinition[] = [
     { segment: "", navLabel: () => _("Virtual machines"), render: () => <VmListPage /> },
-    { segment: "vm", navLabel: null, render: ([name]) => name ? <VmDetailsPage key={name} name={name} /> : null },
+    {
+        segment: "vm", navLabel: null, render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },
 ];
 

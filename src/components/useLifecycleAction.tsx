@@ -1,10 +1,11 @@
 // Runs a lifecycle action through the store, asking first where the action loses data (Force off).
 // Shared by the list's row menu and the details page so both ask the same question.
 import { useCallback, useState, type ReactNode } from "react";
-import cockpit, { _ } from "../lib/cockpit";
+import { _ } from "../lib/cockpit";
 import type { LifecycleAction } from "../core/domain-state";
 import { vmStore } from "../state/vm-store";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { NameSentence } from "./DisplayName";
 
 export function useLifecycleAction(): { request: (name: string, action: LifecycleAction) => void; dialog: ReactNode } {
     const [confirmForceOff, setConfirmForceOff] = useState<string | null>(null);
@@ -16,7 +17,7 @@ export function useLifecycleAction(): { request: (name: string, action: Lifecycl
     const dialog = confirmForceOff === null
         ? null
         : <ConfirmDialog
-            title={cockpit.format(_("Force off $0?"), confirmForceOff)}
+            title={<NameSentence template={_("Force off $0?")} name={confirmForceOff} />}
             body={_("The virtual machine is stopped at once, like pulling its power cord. Unsaved data in the guest is lost.")}
             confirmLabel={_("Force off")}
             danger

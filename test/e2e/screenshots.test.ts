@@ -69,6 +69,7 @@ test("details page and batch results", async () => {
     await showFleetOnly();
     await page.locator("#kvm-vm-table thead input[type=checkbox]").check();
     await page.locator("[data-batch-action='reboot']").click();
+    await page.locator("#kvm-confirm-button").click();
     await page.locator("#kvm-batch-results").waitFor({ timeout: 60_000 });
     await screenshot(page, "vm-batch-results");
     const outcomes = await page.locator("#kvm-batch-results tbody tr").evaluateAll(rows => rows.map(r => r.getAttribute("data-outcome")));

@@ -2,14 +2,16 @@
 // policy file is shown as such and only replaced when the admin saves on purpose.
 import {
     ActionGroup, Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup,
-    DescriptionListTerm, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, NumberInput, PageSection, Spinner, Switch,
+    DescriptionListTerm, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, InputGroup, InputGroupItem,
+    PageSection, Spinner, Switch, TextInput,
 } from "@patternfly/react-core";
-import { useCallback, useEffect, useState } from "react";
+import { MinusIcon, PlusIcon } from "@patternfly/react-icons";
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { formatBytes } from "../../core/format";
 import {
     DEFAULT_RETENTION_POLICY, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, RETENTION_POLICY_FILE, validateRetentionPolicy,
-    type RetentionField, type RetentionPolicy,
+    type RetentionField, type RetentionPolicy, type ValidationError,
 } from "../../core/metrics/retention";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { CONFIG_DIR, readJsonConfig, watchConfigFile, writeJsonConfig, type ConfigRead } from "../../host/config-files";
@@ -28,12 +30,47 @@ function fieldMessage(field: RetentionField): string {
     }
 }
 
-// A whole-number policy field with its rule under it. `wraps`: minus below min gives max (hours of a day).
+// core's messages are English, for logs and the command line: the page shows its own, translated.
+function validationMessage(error: ValidationError): string {
+    switch (error.field) {
+    case "retentionDays": case "cleanupHour": case "enabled": case "lastCleanup":
+        return fieldMessage(error.field);
+    default:
+        return _("The file is not a retention policy this version understands: it is not a JSON object, or it has settings with unknown names.");
+    }
+}
+
+// The form keeps what the admin typed, so an empty or mistyped field stays as it is and is reported,
+// instead of becoming 0 the way Number("") does.
+interface PolicyForm {
+    enabled: boolean;
+    retentionDays: string;
+    cleanupHour: string;
+    lastCleanup: string | null;
+}
+
+function toForm(policy: RetentionPolicy): PolicyForm {
+    return { ...policy, retentionDays: String(policy.retentionDays), cleanupHour: String(policy.cleanupHour) };
+}
+
+// Digits only: "", "-1", "1e2", "0x1f", "1.5" and "abc" are not whole numbers of days or hours.
+function wholeNumber(text: string): number {
+    const trimmed = text.trim();
+    return /^[0-9]{1,6}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+function toPolicy(form: PolicyForm): Record<RetentionField, unknown> {
+    return { ...form, retentionDays: wholeNumber(form.retentionDays), cleanupHour: wholeNumber(form.cleanupHour) };
+}
+
+// A whole-number policy field with its rule under it, as text: PF's NumberInput is an <input
+// type="number"> that turns "" into 0 on blur and lets "1e2" through. `wraps`: minus below min gives max
+// (hours of a day).
 function PolicyNumberField({ id, label, field, value, min, max, unit, wraps = false, ariaLabel, readOnly, invalid, onChange }: {
     id: string;
     label: string;
     field: RetentionField;
-    value: number;
+    value: string;
     min: number;
     max: number;
     unit: string;
@@ -41,30 +78,43 @@ function PolicyNumberField({ id, label, field, value, min, max, unit, wraps = fa
     ariaLabel: string;
     readOnly: boolean;
     invalid: boolean;
-    onChange: (value: number) => void;
+    onChange: (value: string) => void;
 }) {
-    const step = (delta: number): number => wraps
-        ? min + ((value - min + delta + (max - min + 1)) % (max - min + 1))
-        : Math.min(max, Math.max(min, value + delta));
+    const current = wholeNumber(value);
+    const step = (delta: number): string => {
+        if (Number.isNaN(current)) return String(delta > 0 ? min : max);
+        return String(wraps
+            ? min + ((current - min + delta + (max - min + 1)) % (max - min + 1))
+            : Math.min(max, Math.max(min, current + delta)));
+    };
+    const helperId = `${id}-helper`;
     return (
-        <FormGroup label={label} fieldId={id}>
-            <NumberInput
-                id={id}
-                inputName={field}
-                value={Number.isNaN(value) ? "" : value}
-                min={min}
-                max={max}
-                unit={unit}
-                widthChars={String(max).length + 1}
-                isDisabled={readOnly}
-                validated={invalid ? "error" : "default"}
-                onMinus={() => onChange(step(-1))}
-                onPlus={() => onChange(step(1))}
-                onChange={event => onChange(Number((event.target as HTMLInputElement).value))}
-                inputAriaLabel={ariaLabel}
-            />
+        <FormGroup label={label} fieldId={`${id}-input`}>
+            {/* PF's number-input classes (in patternfly.css) give it NumberInput's look. */}
+            <div id={id} className="pf-v6-c-number-input"
+                style={{ "--pf-v6-c-number-input--c-form-control--width-chars": String(max).length + 1 } as CSSProperties}>
+                <InputGroup>
+                    <InputGroupItem>
+                        <Button variant="control" aria-label={cockpit.format(_("$0: one less"), label)}
+                            icon={<span className="pf-v6-c-number-input__icon"><MinusIcon /></span>}
+                            isDisabled={readOnly || (!wraps && current <= min)} onClick={() => onChange(step(-1))} />
+                    </InputGroupItem>
+                    <InputGroupItem>
+                        <TextInput id={`${id}-input`} name={field} type="text" inputMode="numeric" value={value}
+                            isDisabled={readOnly} aria-label={ariaLabel} aria-describedby={helperId}
+                            validated={invalid ? "error" : "default"}
+                            onChange={(_event, text) => onChange(text)} />
+                    </InputGroupItem>
+                    <InputGroupItem>
+                        <Button variant="control" aria-label={cockpit.format(_("$0: one more"), label)}
+                            icon={<span className="pf-v6-c-number-input__icon"><PlusIcon /></span>}
+                            isDisabled={readOnly || (!wraps && current >= max)} onClick={() => onChange(step(1))} />
+                    </InputGroupItem>
+                </InputGroup>
+                <div className="pf-v6-c-number-input__unit">{unit}</div>
+            </div>
             <FormHelperText>
-                <HelperText>
+                <HelperText id={helperId}>
                     <HelperTextItem variant={invalid ? "error" : "default"}>{fieldMessage(field)}</HelperTextItem>
                 </HelperText>
             </FormHelperText>
@@ -90,10 +140,14 @@ export function SettingsPage() {
     const admin = useAdminAccess();
     const [read, setRead] = useState<ConfigRead<RetentionPolicy> | null>(null);
     const [loadError, setLoadError] = useState<string | null>(null);
-    const [form, setFormState] = useState<RetentionPolicy>(DEFAULT_RETENTION_POLICY);
+    const [form, setFormState] = useState<PolicyForm>(toForm(DEFAULT_RETENTION_POLICY));
     // Unsaved edits: a change of the file on disk then does not overwrite what the admin is typing.
     const [dirty, setDirty] = useState(false);
-    const setForm = (value: RetentionPolicy): void => {
+    // Counts the admin's edits, so a read that was under way while they typed does not replace what they
+    // typed (nor the tag their edit is based on).
+    const edits = useRef(0);
+    const setForm = (value: PolicyForm): void => {
+        edits.current += 1;
         setFormState(value);
         setDirty(true);
         setSaved(false);
@@ -105,13 +159,18 @@ export function SettingsPage() {
     const [cleanup, setCleanup] = useState<RetentionAnswer | null>(null);
 
     const load = useCallback(async () => {
+        const editsBefore = edits.current;
         try {
             const result = await readJsonConfig(POLICY_PATH, validateRetentionPolicy);
+            if (edits.current !== editsBefore) return;
             setRead(result);
-            setFormState(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY);
+            setFormState(toForm(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY));
             setDirty(false);
             setLoadError(null);
         } catch (error) {
+            // The form no longer stands for a file this page has read: saving it with the old read's tag
+            // would only end in "changed elsewhere". Save waits for a successful read.
+            setRead(null);
             setLoadError((error as Error).message);
         }
     }, []);
@@ -124,7 +183,7 @@ export function SettingsPage() {
         if (!dirty) void load();
     }), [dirty, load]);
 
-    const validation = validateRetentionPolicy(form);
+    const validation = validateRetentionPolicy(toPolicy(form));
     const invalidFields = new Set(validation.ok ? [] : validation.errors.map(e => e.field));
     const readOnly = admin === false;
 
@@ -173,10 +232,14 @@ export function SettingsPage() {
             <Card>
                 <CardTitle>{_("Metrics retention")}</CardTitle>
                 <CardBody>
-                    {loadError && <Alert isInline variant="danger" title={_("The retention policy could not be read")}>{loadError}</Alert>}
+                    {loadError &&
+                        <Alert isInline variant="danger" id="kvm-policy-read-error" title={_("The retention policy could not be read")}>
+                            <p>{loadError}</p>
+                            <p>{_("Saving is possible again once Reload reads the file.")}</p>
+                        </Alert>}
                     {read?.kind === "invalid" &&
                         <Alert isInline variant="warning" id="kvm-policy-invalid" title={read.message}>
-                            {read.errors.map(e => <div key={`${e.field}:${e.message}`}>{e.message}</div>)}
+                            {[...new Set(read.errors.map(validationMessage))].map(message => <div key={message}>{message}</div>)}
                             {_("The file was left as it is, and the daily clean-up skips it. Saving below replaces it with the settings shown.")}
                         </Alert>}
                     {read?.kind === "missing" &&
@@ -202,7 +265,7 @@ export function SettingsPage() {
                         {saved && <Alert isInline variant="success" title={_("Saved")} id="kvm-policy-saved" />}
                         <ActionGroup>
                             <Button type="submit" variant="primary" id="kvm-policy-save" isLoading={saving}
-                                isDisabled={readOnly || saving || !validation.ok}>
+                                isDisabled={readOnly || saving || !validation.ok || !read}>
                                 {read?.kind === "invalid" ? _("Replace the damaged file") : _("Save")}
                             </Button>
                             <Button variant="link" onClick={() => void load()}>{_("Reload")}</Button>

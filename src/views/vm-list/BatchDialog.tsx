@@ -8,6 +8,7 @@ import { CheckCircleIcon, ExclamationCircleIcon, MinusCircleIcon } from "@patter
 import cockpit, { _ } from "../../lib/cockpit";
 import { summarize, type BatchResult } from "../../core/batch";
 import type { LifecycleAction } from "../../core/domain-state";
+import { DisplayName } from "../../components/DisplayName";
 import { actionLabel } from "../../lib/labels";
 
 export interface BatchState {
@@ -55,7 +56,7 @@ export function BatchDialog({ batch, onClose }: { batch: BatchState; onClose: ()
                         <Tbody>
                             {batch.results.map(result => (
                                 <Tr key={result.name} data-vm-name={result.name} data-outcome={result.outcome}>
-                                    <Td dataLabel={_("Virtual machine")} modifier="breakWord">{result.name}</Td>
+                                    <Td dataLabel={_("Virtual machine")} modifier="breakWord"><DisplayName name={result.name} /></Td>
                                     <Td dataLabel={_("Result")}><OutcomeCell result={result} /></Td>
                                 </Tr>
                             ))}

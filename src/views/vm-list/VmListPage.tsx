@@ -1,6 +1,6 @@
 // The landing page: every VM with live state and usage, filter, sort, and per-row lifecycle actions.
 import {
-    Alert, AlertActionCloseButton, Button, EmptyState, EmptyStateBody, MenuToggle, PageSection, SearchInput, Select,
+    Alert, AlertActionCloseButton, Button, Checkbox, EmptyState, EmptyStateBody, MenuToggle, PageSection, SearchInput, Select,
     SelectList, SelectOption, Spinner, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, type MenuToggleElement,
 } from "@patternfly/react-core";
 import { VirtualMachineIcon } from "@patternfly/react-icons";
@@ -12,7 +12,8 @@ import { formatBytes, formatPercent } from "../../core/format";
 import {
     filterVms, sortVms, STATE_FILTERS, type ListFilter, type SortColumn, type SortDirection, type StateFilter, type VmListItem,
 } from "../../core/vm-list";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { DisplayName } from "../../components/DisplayName";
+import { RouteLink } from "../../components/RouteLink";
 import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
 import { StateLabel } from "../../components/StateLabel";
 import { UsageCell } from "../../components/UsageCell";
@@ -21,6 +22,7 @@ import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import { vmDetailsPath } from "../../lib/paths";
 import { vmStore, type VmRow } from "../../state/vm-store";
+import { BatchConfirmDialog, batchNeedsConfirmation } from "./BatchConfirmDialog";
 import { BatchDialog, type BatchState } from "./BatchDialog";
 import { VmActionsMenu } from "./VmActionsMenu";
 
@@ -111,26 +113,28 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
     const { row } = item;
     return (
         <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}>
-            <Td select={{
-                rowIndex,
-                onSelect: (_event, isSelecting) => onSelect(item.name, isSelecting),
-                isSelected: selected,
-                isDisabled: readOnly,
-            }} aria-label={cockpit.format(_("Select $0"), item.name)} />
+            {/* PF's select cell labels its checkbox "Select row N" whatever is passed: this one names the VM. */}
+            <Td className="pf-v6-c-table__check">
+                <Checkbox id={`kvm-select-${rowIndex}`} isChecked={selected} isDisabled={readOnly}
+                    aria-label={cockpit.format(_("Select $0"), item.name)}
+                    onChange={(_event, checked) => onSelect(item.name, checked)} />
+            </Td>
             <Td dataLabel={_("Name")} className="kvm-vm-name">
-                <Button variant="link" isInline className="kvm-name-link"
-                    onClick={() => cockpit.location.go(vmDetailsPath(item.name))}>
-                    {item.name}
-                </Button>
+                <RouteLink path={vmDetailsPath(item.name)} className="kvm-name-link">
+                    <DisplayName name={item.name} truncate />
+                </RouteLink>
                 {row.actionError &&
                     <Alert isInline isPlain variant="danger" className="kvm-row-error"
                         title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
                         actionClose={<AlertActionCloseButton onClose={() => vmStore.dismissError(item.name)} />} />}
             </Td>
             <Td dataLabel={_("State")}>
-                {row.pending
-                    ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
-                    : <StateLabel state={item.state} />}
+                {/* A wrapper, so the stacked layout's grid cell does not stretch the label across the row. */}
+                <span>
+                    {row.pending
+                        ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
+                        : <StateLabel state={item.state} />}
+                </span>
             </Td>
             <Td dataLabel={_("vCPUs")}>{item.vcpus ?? "–"}</Td>
             <Td dataLabel={_("Memory")}>
@@ -155,7 +159,7 @@ export function VmListPage() {
     const lifecycle = useLifecycleAction();
     const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
     const [batch, setBatch] = useState<BatchState | null>(null);
-    const [confirmBatchForceOff, setConfirmBatchForceOff] = useState(false);
+    const [confirmBatch, setConfirmBatch] = useState<LifecycleAction | null>(null);
     const onSelect = useCallback((name: string, isSelecting: boolean) => setSelected(current => {
         const next = new Set(current);
         if (isSelecting) next.add(name);
@@ -172,12 +176,13 @@ export function VmListPage() {
         () => sortVms(filterVms(allRows, filter), sortColumn, sortDirection),
         [allRows, filter, sortColumn, sortDirection]);
 
-    // A VM removed elsewhere leaves the selection, so a batch never names a VM the list no longer shows.
-    // In the list's sort order, so the results read like the list.
-    const selectedNames = sortVms(allRows.filter(item => selected.has(item.name)), sortColumn, sortDirection).map(item => item.name);
+    // A batch acts only on the selected rows the list shows now: a VM the filter hides stays selected
+    // (and is counted as hidden) but is never acted on; a VM removed elsewhere leaves the selection.
+    // In the list's order, so the confirmation and the results read like the list.
+    const selectedNames = visible.filter(item => selected.has(item.name)).map(item => item.name);
+    const hiddenSelectedCount = allRows.filter(item => selected.has(item.name)).length - selectedNames.length;
 
-    const startBatch = (action: LifecycleAction): void => {
-        const names = selectedNames;
+    const startBatch = (action: LifecycleAction, names: readonly string[]): void => {
         setBatch({ action, total: names.length, settled: 0, results: null });
         void vmStore.runBatch(action, names, settled => setBatch(b => b && { ...b, settled }))
             .then(results => setBatch(b => b && { ...b, settled: results.length, results }));
@@ -242,14 +247,20 @@ export function VmListPage() {
                             <ToolbarItem key={action}>
                                 <Button variant={action === "forceOff" ? "danger" : "secondary"} data-batch-action={action}
                                     isDisabled={readOnly || selectedNames.length === 0 || batch !== null}
-                                    onClick={() => action === "forceOff" ? setConfirmBatchForceOff(true) : startBatch(action)}>
+                                    onClick={() => batchNeedsConfirmation(action, hiddenSelectedCount)
+                                        ? setConfirmBatch(action)
+                                        : startBatch(action, selectedNames)}>
                                     {actionLabel(action)}
                                 </Button>
                             </ToolbarItem>
                         ))}
-                        {selectedNames.length > 0 &&
+                        {selectedNames.length + hiddenSelectedCount > 0 &&
                             <ToolbarItem id="kvm-selected-count" alignSelf="center">
-                                {cockpit.format(cockpit.ngettext("$0 selected", "$0 selected", selectedNames.length), selectedNames.length)}
+                                {hiddenSelectedCount === 0
+                                    ? cockpit.format(cockpit.ngettext("$0 selected", "$0 selected", selectedNames.length), selectedNames.length)
+                                    : cockpit.format(cockpit.ngettext("$0 selected ($1 more hidden by the filter)",
+                                        "$0 selected ($1 more hidden by the filter)", selectedNames.length),
+                                    selectedNames.length, hiddenSelectedCount)}
                             </ToolbarItem>}
                     </ToolbarGroup>
                     <ToolbarItem variant="pagination" id="kvm-vm-count">
@@ -259,14 +270,15 @@ export function VmListPage() {
                     </ToolbarItem>
                 </ToolbarContent>
             </Toolbar>
-            <Table aria-label={_("Virtual machines")} variant="compact" id="kvm-vm-table">
-                <Thead>
+            {/* Stacked below 992 px: narrower, the seven columns would squeeze their headers. */}
+            <Table aria-label={_("Virtual machines")} variant="compact" id="kvm-vm-table" gridBreakPoint="grid-lg">
+                <Thead noWrap>
                     <Tr>
-                        <Th select={{
-                            onSelect: (_event, isSelecting) => setSelected(isSelecting ? new Set(visible.map(v => v.name)) : new Set()),
-                            isSelected: visible.length > 0 && visible.every(v => selected.has(v.name)),
-                            isHeaderSelectDisabled: readOnly,
-                        }} aria-label={_("Select all shown")} />
+                        <Th className="pf-v6-c-table__check" aria-label={_("Selection")}>
+                            <Checkbox id="kvm-select-all" isDisabled={readOnly} aria-label={_("Select all shown")}
+                                isChecked={visible.length > 0 && visible.every(v => selected.has(v.name))}
+                                onChange={(_event, checked) => setSelected(checked ? new Set(visible.map(v => v.name)) : new Set())} />
+                        </Th>
                         {COLUMNS.map(({ column, title }, index) =>
                             <Th key={column} sort={sortProps(index + 1, column)}>{title()}</Th>)}
                         <Th screenReaderText={_("Actions")} />
@@ -284,19 +296,13 @@ export function VmListPage() {
                     <Button variant="link" onClick={() => setFilter({ text: "", state: "all" })}>{_("Clear all filters")}</Button>
                 </EmptyState>}
             {lifecycle.dialog}
-            {confirmBatchForceOff &&
-                <ConfirmDialog
-                    title={cockpit.format(cockpit.ngettext("Force off $0 virtual machine?", "Force off $0 virtual machines?", selectedNames.length),
-                        selectedNames.length)}
-                    body={_("They are stopped at once, like pulling their power cords. Unsaved data in the guests is lost.")}
-                    confirmLabel={_("Force off")}
-                    danger
+            {confirmBatch &&
+                <BatchConfirmDialog action={confirmBatch} names={selectedNames} hiddenCount={hiddenSelectedCount}
                     onConfirm={() => {
-                        setConfirmBatchForceOff(false);
-                        startBatch("forceOff");
+                        setConfirmBatch(null);
+                        startBatch(confirmBatch, selectedNames);
                     }}
-                    onCancel={() => setConfirmBatchForceOff(false)}
-                />}
+                    onCancel={() => setConfirmBatch(null)} />}
             {batch && <BatchDialog batch={batch} onClose={() => {
                 setBatch(null);
                 setSelected(new Set());

@@ -25,7 +25,12 @@ export interface TestBrowser {
     close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export interface LaunchOptions {
+    /** Lets tests inject scripts (axe-core) into pages whose CSP forbids them; see harness/axe.ts. */
+    bypassCSP?: boolean;
+}
+
+export async function launchBrowser({ bypassCSP = false }: LaunchOptions = {}): Promise<TestBrowser> {
     const profile = await mkdtemp(join(tmpdir(), "kvmm-chromium-"));
     let context: BrowserContext;
     try {
@@ -36,6 +41,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
             args: CHROMIUM_ARGS,
             locale: "en-US",
             viewport: { width: 1280, height: 800 },
+            bypassCSP,
         });
     } catch (err) {
         await rm(profile, { recursive: true, force: true });

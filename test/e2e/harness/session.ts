@@ -1,5 +1,5 @@
 // What most end-to-end test files need: a private cockpit-ws, a browser and one page on it.
-import { launchBrowser, type TestBrowser, type TestPage } from "./browser";
+import { launchBrowser, type LaunchOptions, type TestBrowser, type TestPage } from "./browser";
 import { startCockpit, type CockpitServer, type StartCockpitOptions } from "./cockpit";
 
 export interface PageSession {
@@ -9,11 +9,11 @@ export interface PageSession {
     close(): Promise<void>;
 }
 
-export async function startPageSession(options: StartCockpitOptions = {}): Promise<PageSession> {
+export async function startPageSession(options: StartCockpitOptions & LaunchOptions = {}): Promise<PageSession> {
     const cockpit = await startCockpit(options);
     let browser: TestBrowser | undefined;
     try {
-        browser = await launchBrowser();
+        browser = await launchBrowser(options);
         const tab = await browser.newPage();
         const opened = browser;
         return {

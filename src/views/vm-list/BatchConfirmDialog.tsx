@@ -1,0 +1,70 @@
+// The question before a batch action: which VMs it acts on (by name, with invisible characters shown),
+// and how many selected VMs the filter hides, which it leaves alone.
+import { Alert } from "@patternfly/react-core";
+import cockpit, { _ } from "../../lib/cockpit";
+import type { LifecycleAction } from "../../core/domain-state";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { DisplayName } from "../../components/DisplayName";
+import { actionLabel } from "../../lib/labels";
+
+// Enough to recognise a selection without a dialog taller than the screen.
+const NAMES_SHOWN = 10;
+
+// Start only asks when the selection includes hidden VMs: it loses nothing, and a batch of hundreds of
+// starts is a normal thing to do. The others stop guests, so they always ask.
+export function batchNeedsConfirmation(action: LifecycleAction, hiddenCount: number): boolean {
+    return action !== "start" || hiddenCount > 0;
+}
+
+function title(action: LifecycleAction, count: number): string {
+    switch (action) {
+    case "start": return cockpit.ngettext("Start $0 virtual machine?", "Start $0 virtual machines?", count);
+    case "shutdown": return cockpit.ngettext("Shut down $0 virtual machine?", "Shut down $0 virtual machines?", count);
+    case "forceOff": return cockpit.ngettext("Force off $0 virtual machine?", "Force off $0 virtual machines?", count);
+    case "reboot": return cockpit.ngettext("Reboot $0 virtual machine?", "Reboot $0 virtual machines?", count);
+    case "pause": return cockpit.ngettext("Pause $0 virtual machine?", "Pause $0 virtual machines?", count);
+    case "resume": return cockpit.ngettext("Resume $0 virtual machine?", "Resume $0 virtual machines?", count);
+    }
+}
+
+function consequence(action: LifecycleAction): string | null {
+    switch (action) {
+    case "shutdown": return _("Each guest is asked to shut down; a guest that ignores the request keeps running.");
+    case "forceOff": return _("They are stopped at once, like pulling their power cords. Unsaved data in the guests is lost.");
+    case "reboot": return _("Each guest is asked to restart.");
+    default: return null;
+    }
+}
+
+export function BatchConfirmDialog({ action, names, hiddenCount, onConfirm, onCancel }: {
+    action: LifecycleAction;
+    names: readonly string[];
+    hiddenCount: number;
+    onConfirm: () => void;
+    onCancel: () => void;
+}) {
+    const more = names.length - NAMES_SHOWN;
+    const text = consequence(action);
+    return (
+        <ConfirmDialog
+            title={cockpit.format(title(action, names.length), names.length)}
+            body={<>
+                {text && <p>{text}</p>}
+                <ul id="kvm-batch-confirm-names" className="kvm-name-list">
+                    {names.slice(0, NAMES_SHOWN).map(name => <li key={name} data-vm-name={name}><DisplayName name={name} /></li>)}
+                </ul>
+                {more > 0 &&
+                    <p id="kvm-batch-confirm-more">{cockpit.format(cockpit.ngettext("and $0 more", "and $0 more", more), more)}</p>}
+                {hiddenCount > 0 &&
+                    <Alert isInline isPlain variant="info" id="kvm-batch-confirm-hidden"
+                        title={cockpit.format(cockpit.ngettext(
+                            "$0 selected virtual machine is hidden by the filter and is left alone.",
+                            "$0 selected virtual machines are hidden by the filter and are left alone.", hiddenCount), hiddenCount)} />}
+            </>}
+            confirmLabel={actionLabel(action)}
+            danger={action === "forceOff"}
+            onConfirm={onConfirm}
+            onCancel={onCancel}
+        />
+    );
+}
