@@ -8,6 +8,9 @@ import { startPageSession, type PageSession } from "./harness/session";
 const CONFIG_DIR = "/etc/kvm-manager";
 const POLICY = `${CONFIG_DIR}/retention.json`;
 const BACKUP = `${POLICY}.kvmm-test-backup`;
+// The clean-up's run state (kvm-manager-retention's, shown by Settings through --status).
+const STATE = "/var/lib/kvm-manager/retention-state.json";
+const STATE_BACKUP = `${STATE}.kvmm-test-backup`;
 
 let session: PageSession;
 let cockpit: CockpitServer;
@@ -22,6 +25,7 @@ async function openSettings(): Promise<void> {
 beforeAll(async () => {
     mkdirSync(CONFIG_DIR, { recursive: true });
     if (existsSync(POLICY)) renameSync(POLICY, BACKUP);
+    if (existsSync(STATE)) renameSync(STATE, STATE_BACKUP);
     session = await startPageSession();
     ({ cockpit, tab } = session);
 });
@@ -30,6 +34,8 @@ afterAll(async () => {
     await session?.close();
     rmSync(POLICY, { force: true });
     if (existsSync(BACKUP)) renameSync(BACKUP, POLICY);
+    rmSync(STATE, { force: true });
+    if (existsSync(STATE_BACKUP)) renameSync(STATE_BACKUP, STATE);
 });
 
 test("no file yet: defaults shown; out-of-range values cannot be saved; a valid policy is written", async () => {
@@ -47,7 +53,7 @@ test("no file yet: defaults shown; out-of-range values cannot be saved; a valid 
     await page.locator("#kvm-cleanup-hour input").fill("4");
     await page.locator("#kvm-policy-save").click();
     await page.locator("#kvm-policy-saved").waitFor();
-    expect(JSON.parse(readFileSync(POLICY, "utf8"))).toEqual({ enabled: true, retentionDays: 30, cleanupHour: 4, lastCleanup: null });
+    expect(JSON.parse(readFileSync(POLICY, "utf8"))).toEqual({ enabled: true, retentionDays: 30, cleanupHour: 4 });
     await screenshot(page, "settings");
 });
 
@@ -78,8 +84,10 @@ test("a change on disk shows without reload while nothing is being edited", asyn
     await tab.page.waitForFunction(() => (document.querySelector("#kvm-retention-days input") as HTMLInputElement | null)?.value === "42");
 });
 
-test("Clean up now reports what was removed and records when", async () => {
-    writeFileSync(POLICY, JSON.stringify({ enabled: false, retentionDays: 30, cleanupHour: 3, lastCleanup: null }));
+test("Clean up now reports what was removed and records when, in the state file, leaving the policy file as it is", async () => {
+    const policyText = JSON.stringify({ enabled: false, retentionDays: 30, cleanupHour: 3 });
+    writeFileSync(POLICY, policyText);
+    rmSync(STATE, { force: true });
     await openSettings();
     const { page } = tab;
     expect(await page.locator("#kvm-last-cleanup").innerText()).toBe("Never");
@@ -87,6 +95,8 @@ test("Clean up now reports what was removed and records when", async () => {
     await page.locator("#kvm-cleanup-result").waitFor({ timeout: 60_000 });
     expect(await page.locator("#kvm-cleanup-result").innerText()).toMatch(/Clean-up finished[\s\S]*Removed \d+ samples/);
     await page.waitForFunction(() => document.querySelector("#kvm-last-cleanup")?.textContent !== "Never");
-    expect(JSON.parse(readFileSync(POLICY, "utf8")).lastCleanup).not.toBeNull();
+    expect(readFileSync(POLICY, "utf8")).toBe(policyText);
+    const { lastCleanup } = JSON.parse(readFileSync(STATE, "utf8")) as { lastCleanup: string };
+    expect(await page.locator("#kvm-last-cleanup").innerText()).toBe(new Date(lastCleanup).toLocaleString("en-US"));
     expect(tab.errors).toEqual([]);
 });

@@ -10,15 +10,15 @@ import { useCallback, useEffect, useRef, useState, type CSSProperties } from "re
 import cockpit, { _ } from "../../lib/cockpit";
 import { formatBytes } from "../../core/format";
 import {
-    DEFAULT_RETENTION_POLICY, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, RETENTION_POLICY_FILE, validateRetentionPolicy,
+    DEFAULT_RETENTION_POLICY, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, validateRetentionPolicy,
     type RetentionField, type RetentionPolicy, type ValidationError,
 } from "../../core/metrics/retention";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
-import { CONFIG_DIR, readJsonConfig, watchConfigFile, writeJsonConfig, type ConfigRead } from "../../host/config-files";
-import { cleanUpNow, type RetentionAnswer } from "../../host/retention";
+import { readJsonConfig, watchConfigFile, type ConfigRead } from "../../host/config-files";
+import {
+    RETENTION_POLICY_PATH as POLICY_PATH, cleanUpNow, readRetentionStatus, saveRetentionPolicy, type RetentionAnswer,
+} from "../../host/retention";
 import { useAdminAccess } from "../../lib/permission";
-
-const POLICY_PATH = `${CONFIG_DIR}/${RETENTION_POLICY_FILE}`;
 
 // The page's own words for each field, so they can be translated (core's messages are for logs).
 function fieldMessage(field: RetentionField): string {
@@ -157,22 +157,25 @@ export function SettingsPage() {
     const [saved, setSaved] = useState(false);
     const [cleaning, setCleaning] = useState(false);
     const [cleanup, setCleanup] = useState<RetentionAnswer | null>(null);
+    // From kvm-manager-retention --status (the helpers' run state in /var/lib); undefined: it could not be asked.
+    const [lastCleanup, setLastCleanup] = useState<string | null | undefined>(null);
 
-    const load = useCallback(async () => {
+    // Reads the policy file and the helpers' run state; the state is set from the promises' callbacks only.
+    const load = useCallback((): Promise<void> => {
+        readRetentionStatus().then(status => setLastCleanup(status.lastCleanup), () => setLastCleanup(undefined));
         const editsBefore = edits.current;
-        try {
-            const result = await readJsonConfig(POLICY_PATH, validateRetentionPolicy);
+        return readJsonConfig(POLICY_PATH, validateRetentionPolicy).then(result => {
             if (edits.current !== editsBefore) return;
             setRead(result);
             setFormState(toForm(result.kind === "ok" ? result.value : DEFAULT_RETENTION_POLICY));
             setDirty(false);
             setLoadError(null);
-        } catch (error) {
+        }, (error: unknown) => {
             // The form no longer stands for a file this page has read: saving it with the old read's tag
             // would only end in "changed elsewhere". Save waits for a successful read.
             setRead(null);
             setLoadError((error as Error).message);
-        }
+        });
     }, []);
 
     useEffect(() => {
@@ -193,7 +196,7 @@ export function SettingsPage() {
         setSaveError(null);
         setSaved(false);
         try {
-            const tag = await writeJsonConfig(POLICY_PATH, validation.value, read.tag);
+            const tag = await saveRetentionPolicy(validation.value, read.tag);
             setRead({ kind: "ok", value: validation.value, tag });
             setDirty(false);
             setSaved(true);
@@ -222,7 +225,6 @@ export function SettingsPage() {
 
     if (!read && !loadError) return <PageSection><Spinner aria-label={_("Loading settings")} /></PageSection>;
 
-    const lastCleanup = read?.kind === "ok" ? read.value.lastCleanup : null;
     return (
         <PageSection id="kvm-settings">
             {readOnly &&
@@ -280,7 +282,8 @@ export function SettingsPage() {
                         <DescriptionListGroup>
                             <DescriptionListTerm>{_("Last clean-up")}</DescriptionListTerm>
                             <DescriptionListDescription id="kvm-last-cleanup">
-                                {lastCleanup ? new Date(lastCleanup).toLocaleString(cockpit.language) : _("Never")}
+                                {lastCleanup === undefined ? _("Unknown")
+                                    : lastCleanup ? new Date(lastCleanup).toLocaleString(cockpit.language) : _("Never")}
                             </DescriptionListDescription>
                         </DescriptionListGroup>
                     </DescriptionList>
