@@ -107,7 +107,7 @@ test("a flood of bad lines names the first 20 and counts the rest", () => {
 test.each([
     [["prune", "--simulate", "--keep-daily=-1"], '--keep-daily must be a whole number, 0 or more, not "-1"'],
     [["prune", "--simulate", "--keep-daily=1.5"], '--keep-daily must be a whole number, 0 or more, not "1.5"'],
-    [["prune", "--simulate", "--keep-daily="], '--keep-daily must be a whole number, 0 or more, not ""'],
+    [["prune", "--simulate", "--keep-daily="], "--keep-daily must not be empty"],
     [["prune", "--simulate", "--keep-weekly=99999999999999999999"], "--keep-weekly must be a whole number"],
     [["prune", "--simulate", "--keep-dayly=1"], "Unknown option '--keep-dayly'"],
     [["prune", "--simulate", "--time-zone=Mars/Base"], 'unknown time zone "Mars/Base"'],
