@@ -1,7 +1,7 @@
 // The VM's snapshots as a tree (children indented under their parent), with create, revert and delete.
 // Every action shows as pending on the card while libvirt works and re-reads the list when it ends.
 import {
-    Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Label, Spinner,
+    Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Label, Spinner, Tooltip,
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useMemo, useState } from "react";
@@ -17,6 +17,9 @@ import { CreateSnapshotDialog, type CreateSnapshotRequest } from "./CreateSnapsh
 import { RevertSnapshotDialog } from "./RevertSnapshotDialog";
 import { snapshotStateLabel } from "./snapshot-labels";
 import { useSnapshots, type SnapshotEntry } from "./useSnapshots";
+
+const isExternal = (snapshot: SnapshotEntry) =>
+    snapshot.memory === "external" || snapshot.disks.some(disk => disk.snapshot === "external");
 
 type Pending = { action: "create" | "revert" | "delete"; snapshot: string };
 type Dialog = { kind: "create" } | { kind: "revert" | "delete"; snapshot: SnapshotEntry };
@@ -116,8 +119,13 @@ export function SnapshotsCard({ name, state, domain, readOnly }: {
                                     </Td>
                                     <Td dataLabel={_("VM state")}>{snapshotStateLabel(snapshot.state)}</Td>
                                     <Td isActionCell>
-                                        <Button variant="secondary" size="sm" data-action="revert" isDisabled={busy}
-                                            onClick={() => setDialog({ kind: "revert", snapshot })}>{_("Revert")}</Button>
+                                        {isExternal(snapshot)
+                                            // libvirt 9.0 refuses to revert to external snapshots (9.7 added it).
+                                            ? <Tooltip content={_("This libvirt version cannot revert to an external (disk-only) snapshot.")}>
+                                                <Button variant="secondary" size="sm" data-action="revert" isAriaDisabled>{_("Revert")}</Button>
+                                            </Tooltip>
+                                            : <Button variant="secondary" size="sm" data-action="revert" isDisabled={busy}
+                                                onClick={() => setDialog({ kind: "revert", snapshot })}>{_("Revert")}</Button>}
                                         {" "}
                                         <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy}
                                             onClick={() => setDialog({ kind: "delete", snapshot })}>{_("Delete")}</Button>
