@@ -42,8 +42,8 @@ async function snapshotInfo(vm: string, snapshot: string): Promise<Record<string
 }
 
 async function qemuIo(disk: string, command: string): Promise<string> {
-    // -U: read without taking QEMU's image lock (the VM is shut off; libvirt may still hold a shared lock).
-    return run("qemu-io", ["-f", "qcow2", ...(command.startsWith("read") ? ["-U"] : []), "-c", command, disk]);
+    // The VM is shut off, so nothing holds the image; reads open it read-only.
+    return run("qemu-io", ["-f", "qcow2", ...(command.startsWith("read") ? ["-r"] : []), "-c", command, disk]);
 }
 
 async function openVm(name: string): Promise<void> {
@@ -120,6 +120,7 @@ test("shut-off VM: snapshots made on the page form virsh's tree; revert restores
     await qemuIo(disk, "write -P 0x43 0 64k");
     await row(BASE).locator("[data-action=revert]").click();
     const revert = tab.page.locator("#kvm-snapshot-revert");
+    expect(await revert.innerText()).toContain(`${OFF} goes back to snapshot “${BASE}”`);
     expect(await revert.innerText()).toContain("is lost");
     await screenshot(tab.page, "snapshots-revert-dialog");
     await tab.page.locator("#kvm-snapshot-revert-saved").check();
@@ -131,7 +132,7 @@ test("shut-off VM: snapshots made on the page form virsh's tree; revert restores
 
     await row(BASE).locator("[data-action=delete]").click();
     const confirm = tab.page.locator("[role=dialog]");
-    expect(await confirm.innerText()).toContain("child snapshots are kept");
+    expect(await confirm.innerText()).toContain(`Snapshot “${BASE}” of ${OFF} is deleted. Its child snapshots are kept`);
     await confirm.locator("button.pf-m-danger").click();
     await row(BASE).waitFor({ state: "detached", timeout: 60_000 });
     expect(await snapshotNames(OFF)).toEqual([CHILD]);
@@ -186,8 +187,11 @@ test("raw disk: the dialog says why before the click and offers a disk-only exte
     expect(await tab.page.locator("#kvm-snapshot-kind-external").isChecked()).toBe(true);
     await screenshot(tab.page, "snapshots-create-raw-light");
 
+    await tab.page.locator("#kvm-snapshot-create button.pf-m-link").click();
     await tab.page.evaluate(() => localStorage.setItem("shell:style", "dark"));
-    await openVm(RAW);
+    await tab.page.reload();
+    await tab.page.locator("#kvm-snapshots-none").waitFor({ timeout: 30_000 });
+    expect(await tab.page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await tab.page.locator("#kvm-snapshot-create-open:not([disabled])").click();
     await tab.page.locator("#kvm-snapshot-internal-impossible").waitFor();
     await screenshot(tab.page, "snapshots-create-raw-dark");

@@ -85,7 +85,7 @@ export function CreateSnapshotDialog({ vmName, domain, active, taken, onCreate, 
                             title={active ? _("Memory state cannot be included") : _("An internal snapshot is not possible")}>
                             <ul>{internalWhyNot.map(text => <li key={text}>{text}</li>)}</ul>
                             {external?.possible
-                                ? <p>{_("A disk-only external snapshot is possible: each disk gets a new qcow2 overlay file next to it and the current image stays as it is. This page cannot revert to an external snapshot; libvirt 9 reverts only internal ones.")}</p>
+                                ? <p>{_("A disk-only external snapshot is possible: each disk gets a new qcow2 overlay file next to it and the current image stays as it is. Reverting to an external snapshot needs libvirt 9.7 or later.")}</p>
                                 : null}
                         </Alert>}
                     {external && !external.possible && !internal?.possible &&

@@ -14,12 +14,12 @@ export function RevertSnapshotDialog({ vmName, snapshotName, snapshotState, onRe
     const [start, setStart] = useState(false);
     return (
         <Modal isOpen variant={ModalVariant.small} onClose={onCancel} aria-labelledby="kvm-snapshot-revert-title" id="kvm-snapshot-revert">
-            <ModalHeader title={cockpit.format(_("Revert $0 to snapshot $1?"), vmName, snapshotName)} titleIconVariant="warning"
+            <ModalHeader title={_("Revert to snapshot?")} titleIconVariant="warning"
                 labelId="kvm-snapshot-revert-title" />
             <ModalBody>
                 <Stack hasGutter>
                     <StackItem>
-                        {_("The virtual machine's current disks and memory state are replaced by the snapshot's. Anything changed since the snapshot was taken and not saved in another snapshot is lost.")}
+                        {cockpit.format(_("$0 goes back to snapshot “$1”. Its current disks and memory state are replaced by the snapshot's: anything changed since the snapshot was taken and not saved in another snapshot is lost."), vmName, snapshotName)}
                     </StackItem>
                     <StackItem>
                         <Radio id="kvm-snapshot-revert-saved" name="kvm-snapshot-revert-after" isChecked={!start} onChange={() => setStart(false)}

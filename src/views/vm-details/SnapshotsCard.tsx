@@ -1,7 +1,7 @@
 // The VM's snapshots as a tree (children indented under their parent), with create, revert and delete.
 // Every action shows as pending on the card while libvirt works and re-reads the list when it ends.
 import {
-    Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Label, Spinner, Tooltip,
+    Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Flex, Label, Spinner, Tooltip,
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useMemo, useState } from "react";
@@ -119,16 +119,17 @@ export function SnapshotsCard({ name, state, domain, readOnly }: {
                                     </Td>
                                     <Td dataLabel={_("VM state")}>{snapshotStateLabel(snapshot.state)}</Td>
                                     <Td isActionCell>
+                                        <Flex flexWrap={{ default: "nowrap" }} spaceItems={{ default: "spaceItemsSm" }} justifyContent={{ default: "justifyContentFlexEnd" }}>
                                         {isExternal(snapshot)
-                                            // libvirt 9.0 refuses to revert to external snapshots (9.7 added it).
-                                            ? <Tooltip content={_("This libvirt version cannot revert to an external (disk-only) snapshot.")}>
+                                            // libvirt before 9.7 refuses to revert to external snapshots; this stack has 9.0.
+                                            ? <Tooltip content={_("Reverting to an external (disk-only) snapshot needs libvirt 9.7 or later.")}>
                                                 <Button variant="secondary" size="sm" data-action="revert" isAriaDisabled>{_("Revert")}</Button>
                                             </Tooltip>
                                             : <Button variant="secondary" size="sm" data-action="revert" isDisabled={busy}
                                                 onClick={() => setDialog({ kind: "revert", snapshot })}>{_("Revert")}</Button>}
-                                        {" "}
                                         <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy}
                                             onClick={() => setDialog({ kind: "delete", snapshot })}>{_("Delete")}</Button>
+                                        </Flex>
                                     </Td>
                                 </Tr>
                             ))}
@@ -144,10 +145,10 @@ export function SnapshotsCard({ name, state, domain, readOnly }: {
                     onRevert={start => void run({ action: "revert", snapshot: dialog.snapshot.name },
                         () => revertSnapshot({ snapshotPath: dialog.snapshot.path, start }))} />}
             {dialog?.kind === "delete" &&
-                <ConfirmDialog title={cockpit.format(_("Delete snapshot $0?"), dialog.snapshot.name)} danger confirmLabel={_("Delete")}
-                    body={rows.some(r => r.snapshot.parent === dialog.snapshot.name)
-                        ? _("The snapshot is deleted. Its child snapshots are kept and become children of its parent.")
-                        : _("The snapshot is deleted. The virtual machine's current state is not changed.")}
+                <ConfirmDialog title={_("Delete snapshot?")} danger confirmLabel={_("Delete")}
+                    body={cockpit.format(rows.some(r => r.snapshot.parent === dialog.snapshot.name)
+                        ? _("Snapshot “$0” of $1 is deleted. Its child snapshots are kept and become children of its parent.")
+                        : _("Snapshot “$0” of $1 is deleted. The virtual machine's current state is not changed."), dialog.snapshot.name, name)}
                     onCancel={() => setDialog(null)}
                     onConfirm={() => void run({ action: "delete", snapshot: dialog.snapshot.name },
                         () => deleteSnapshot({ snapshotPath: dialog.snapshot.path }))} />}
