@@ -199,7 +199,11 @@ test("raw disk: the dialog says why before the click and offers a disk-only exte
 
     const name = await createFromPage({ name: "disk only" });
     expect(await tab.page.locator("#kvm-snapshots-failure").count()).toBe(0);
-    expect(await snapshotInfo(RAW, name)).toMatchObject({ State: "disk-snapshot", Location: "external" });
+    expect(await snapshotInfo(RAW, name)).toMatchObject({ State: "shutoff", Location: "external" });
+    // The raw image stays as it was; the VM now writes to a qcow2 overlay next to it.
+    const source = (await virshOn("domblklist", RAW)).split("\n").find(line => line.trim().startsWith("vda"))?.trim().slice(3).trim();
+    expect(source).not.toBe(RAW_DISK);
+    expect(source?.startsWith(`${TEST_IMAGE_DIR}/`)).toBe(true);
     expect(await row(name).locator("[data-action=revert]").getAttribute("aria-disabled")).toBe("true");
     await screenshot(tab.page, "snapshots-card-dark");
     await tab.page.evaluate(() => localStorage.removeItem("shell:style"));
