@@ -21,6 +21,7 @@ import { useAdminAccess } from "../../lib/permission";
 import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
 import { HistoryCard } from "./HistoryCard";
+import { SnapshotsCard } from "./SnapshotsCard";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
 const dash = "–";
@@ -297,6 +298,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
                 <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
+                <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly} /></GridItem>
             </Grid>
             {lifecycle.dialog}
         </PageSection>
