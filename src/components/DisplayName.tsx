@@ -13,8 +13,15 @@ export function DisplayName({ name, truncate = false }: { name: string; truncate
     );
 }
 
-// A translated sentence with the name in place of its "$0", e.g. NameSentence(_("Force off $0?"), name).
-export function NameSentence({ template, name }: { template: string; name: string }) {
-    const [before, ...after] = template.split("$0");
-    return <>{before}{after.length > 0 && <DisplayName name={name} />}{after.join("$0")}</>;
+// A translated sentence with names in place of its "$0", "$1", ..., e.g.
+// <NameSentence template={_("Force off $0?")} names={[name]} />.
+export function NameSentence({ template, names }: { template: string; names: readonly string[] }) {
+    return (
+        <>
+            {template.split(/(\$\d)/).map((piece, index) => {
+                const name = /^\$\d$/.test(piece) ? names[Number(piece.slice(1))] : undefined;
+                return name === undefined ? piece : <DisplayName key={index} name={name} />;
+            })}
+        </>
+    );
 }

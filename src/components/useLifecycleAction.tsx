@@ -17,7 +17,7 @@ export function useLifecycleAction(): { request: (name: string, action: Lifecycl
     const dialog = confirmForceOff === null
         ? null
         : <ConfirmDialog
-            title={<NameSentence template={_("Force off $0?")} name={confirmForceOff} />}
+            title={<NameSentence template={_("Force off $0?")} names={[confirmForceOff]} />}
             body={_("The virtual machine is stopped at once, like pulling its power cord. Unsaved data in the guest is lost.")}
             confirmLabel={_("Force off")}
             danger

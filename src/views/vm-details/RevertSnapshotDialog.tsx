@@ -2,6 +2,7 @@
 import { Button, Modal, ModalBody, ModalFooter, ModalHeader, ModalVariant, Radio, Stack, StackItem } from "@patternfly/react-core";
 import { useState } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
+import { NameSentence } from "../../components/DisplayName";
 import { snapshotStateLabel } from "./snapshot-labels";
 
 export function RevertSnapshotDialog({ vmName, snapshotName, snapshotState, onRevert, onCancel }: {
@@ -19,7 +20,8 @@ export function RevertSnapshotDialog({ vmName, snapshotName, snapshotState, onRe
             <ModalBody>
                 <Stack hasGutter>
                     <StackItem>
-                        {cockpit.format(_("$0 goes back to snapshot “$1”. Its current disks and memory state are replaced by the snapshot's: anything changed since the snapshot was taken and not saved in another snapshot is lost."), vmName, snapshotName)}
+                        <NameSentence names={[vmName, snapshotName]}
+                            template={_("$0 goes back to snapshot “$1”. Its current disks and memory state are replaced by the snapshot's: anything changed since the snapshot was taken and not saved in another snapshot is lost.")} />
                     </StackItem>
                     <StackItem>
                         <Radio id="kvm-snapshot-revert-saved" name="kvm-snapshot-revert-after" isChecked={!start} onChange={() => setStart(false)}

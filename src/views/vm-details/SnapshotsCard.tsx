@@ -10,6 +10,7 @@ import { isActive, type DomainState } from "../../core/domain-state";
 import type { DomainDescription } from "../../core/domain-xml";
 import { snapshotCreateXml, snapshotTree } from "../../core/snapshots";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { NameSentence } from "../../components/DisplayName";
 import { toLibvirtError } from "../../libvirt/connection";
 import { createSnapshot, deleteSnapshot, revertSnapshot } from "../../libvirt/snapshots";
 import { vmStore } from "../../state/vm-store";
@@ -146,9 +147,9 @@ export function SnapshotsCard({ name, state, domain, readOnly }: {
                         () => revertSnapshot({ snapshotPath: dialog.snapshot.path, start }))} />}
             {dialog?.kind === "delete" &&
                 <ConfirmDialog title={_("Delete snapshot?")} danger confirmLabel={_("Delete")}
-                    body={cockpit.format(rows.some(r => r.snapshot.parent === dialog.snapshot.name)
+                    body={<NameSentence names={[dialog.snapshot.name, name]} template={rows.some(r => r.snapshot.parent === dialog.snapshot.name)
                         ? _("Snapshot “$0” of $1 is deleted. Its child snapshots are kept and become children of its parent.")
-                        : _("Snapshot “$0” of $1 is deleted. The virtual machine's current state is not changed."), dialog.snapshot.name, name)}
+                        : _("Snapshot “$0” of $1 is deleted. The virtual machine's current state is not changed.")} />}
                     onCancel={() => setDialog(null)}
                     onConfirm={() => void run({ action: "delete", snapshot: dialog.snapshot.name },
                         () => deleteSnapshot({ snapshotPath: dialog.snapshot.path }))} />}
