@@ -3,7 +3,7 @@
 import { describeDocumentError } from "../../src/core/config/documents";
 import { isValidTimeZone } from "../../src/core/schedule/zoned-time";
 import { EXIT_FAILURE, EXIT_OK, EXIT_TEMPFAIL, parseCommandLine, printJson, runCommand, UsageError } from "../lib/cli";
-import type { DamagedDocument } from "../lib/config-documents";
+import { DocumentRefusedError, type DamagedDocument } from "../lib/config-documents";
 import { createJournalLogger } from "../lib/journal-log";
 import { LockBusyError } from "../lib/lock";
 import { resolveConfigDir, resolveLibvirtUri, resolveStateDir } from "../lib/paths";
@@ -113,7 +113,7 @@ runCommand(PROGRAM, USAGE, async () => {
             if (values.json) printJson({ ok: true, runs: records });
             return records.some(r => r.result === "failed") ? EXIT_FAILURE : EXIT_OK;
         } catch (err) {
-            if (!(err instanceof ScheduleNotFoundError || err instanceof LockBusyError)) throw err;
+            if (!(err instanceof ScheduleNotFoundError || err instanceof LockBusyError || err instanceof DocumentRefusedError)) throw err;
             log.error(err.message);
             if (values.json) printJson({ ok: false, error: err.message });
             return err instanceof LockBusyError ? EXIT_TEMPFAIL : EXIT_FAILURE;
