@@ -8,11 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScheduleDocument } from "../../src/core/schedule/schedule-document";
 import { defineTinyVm, domState, removeVm } from "./harness/virsh";
+import { waitFor } from "./harness/wait";
 
 const SCHEDULER = "/usr/local/bin/kvm-manager-scheduler";
 const PREFIX = "kvmm-sched-";
 const TO_START = `${PREFIX}start #1 it's "ü" $(id)`;
 const TO_STOP = `${PREFIX}stop me #2`;
+const STUBBORN = `${PREFIX}ignores shutdown`;
 const MISSING = `${PREFIX}never defined`;
 const START_SCHEDULE = "morning start #1 ü";
 const STOP_SCHEDULE = "evening stop";
@@ -60,8 +62,8 @@ function writeSchedule(name: string, doc: ScheduleDocument): void {
 const BROKEN = Buffer.from('{\n  "version": 1,\n  "vms": ["x"]\n  "time": "10:00"\n}\n');
 
 beforeAll(async () => {
-    await Promise.all([TO_START, TO_STOP, MISSING].map(name => removeVm(name)));
-    await Promise.all([defineTinyVm({ name: TO_START }), defineTinyVm({ name: TO_STOP, start: true })]);
+    await Promise.all([TO_START, TO_STOP, STUBBORN, MISSING].map(name => removeVm(name)));
+    await Promise.all([defineTinyVm({ name: TO_START }), defineTinyVm({ name: TO_STOP, start: true }), defineTinyVm({ name: STUBBORN, start: true })]);
     work = mkdtempSync(join(tmpdir(), "kvmm-sched-"));
     configDir = join(work, "etc");
     stateDir = join(work, "state");
@@ -77,7 +79,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-    await Promise.all([TO_START, TO_STOP, MISSING].map(name => removeVm(name)));
+    await Promise.all([TO_START, TO_STOP, STUBBORN, MISSING].map(name => removeVm(name)));
     if (work) rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
@@ -158,3 +160,37 @@ test("--run-now runs a schedule at once; unknown names and bad options are refus
     const help = await scheduler("--help");
     expect([help.code, help.stdout.split("\n")[0]]).toEqual([0, "Usage: kvm-manager-scheduler --once | --list | --history | --run-now NAME  [options]"]);
 }, 60_000);
+
+test("a schedule still running is not started again, by the next tick or by --run-now; it gives up after its timeout", async () => {
+    // A directory of its own, so only this schedule is due; the tiny VM ignores ACPI shutdown.
+    configDir = join(work, "etc-slow");
+    stateDir = join(work, "state-slow");
+    mkdirSync(join(configDir, "schedules"), { recursive: true });
+    const later = occurrence + 5 * 60_000;
+    writeSchedule("slow stop", {
+        version: 1, vms: [STUBBORN], operation: { type: "shutdown", timeoutSeconds: 6, then: "give-up" },
+        when: { frequency: "daily" }, time: new Date(later).toISOString().slice(11, 16), enabled: true, activeSince: at(0),
+    });
+    const first = scheduler("--once", "--json", "--time-zone", "UTC", "--now", new Date(later + 5_000).toISOString());
+    interface ListAnswer { documents: { name: string; running: boolean }[] }
+    await waitFor(async () => (await schedulerJson<ListAnswer>("--list")).documents.find(d => d.name === "slow stop")?.running,
+        { timeoutMs: 20_000, message: "the slow schedule to be running" });
+
+    // The next day's occurrence comes while the first run still goes: it waits for it.
+    const second = await scheduler("--once", "--json", "--time-zone", "UTC", "--now", new Date(later + 24 * 3_600_000 + 5_000).toISOString());
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as TickAnswer).ran).toEqual([]);
+    expect(second.stderr).toContain('schedule "slow stop" is still running; it runs again after that run ends');
+    const now = await scheduler("--run-now", "slow stop");
+    expect(now.code).toBe(75);
+    expect(now.stderr).toContain("a run of this schedule that is still going");
+
+    const done = await first;
+    expect(done.code).toBe(1);
+    expect((JSON.parse(done.stdout) as TickAnswer).ran.map(r => r.records.map(x => [x.vm, x.result, x.message]))).toEqual([
+        [[STUBBORN, "failed", "it did not shut down within 6 s and was left running"]],
+    ]);
+    expect(await domState(STUBBORN)).toBe("running");
+    // A minute after the first occurrence nothing is owed: it ran.
+    expect((await schedulerJson<TickAnswer>("--once", "--now", new Date(later + 70_000).toISOString())).ran).toEqual([]);
+}, 120_000);
