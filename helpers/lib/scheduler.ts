@@ -298,7 +298,12 @@ export interface ScheduleSummary {
 export function listSchedules(ctx: SchedulerContext): { schedules: ScheduleSummary[]; damaged: DamagedDocument[] } {
     const listing = listDocuments(ctx.configDir, SCHEDULE_KIND);
     let state: StateFile = { version: 1, schedules: {} };
-    if (existsSync(schedulerDir(ctx.stateDir))) state = readState(ctx);
+    try {
+        if (existsSync(schedulerDir(ctx.stateDir))) state = readState(ctx);
+    } catch (err) {
+        // The state is root's (0700); a user without administrative access still sees the schedules.
+        if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+    }
     const schedules = listing.documents.map(doc => {
         const running = existsSync(runLockPath(ctx, doc.name));
         const decision = decideTick(toSchedule(doc.value), {
