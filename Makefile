@@ -11,8 +11,10 @@ HELPER_NAMES = $(basename $(notdir $(HELPER_SOURCES)))
 UNITS = $(wildcard helpers/systemd/*.service helpers/systemd/*.timer)
 TIMERS = $(notdir $(wildcard helpers/systemd/*.timer))
 SOURCES = $(shell find src helpers po -type f 2>/dev/null) manifest.json build.ts package.json
+# The timer runner of hosts without systemd (kvm-manager-timers --start); `make stop` ends it.
+TIMERS_PID_FILE ?= /run/kvm-manager-timers.pid
 
-.PHONY: all install devel-install uninstall host check check-units check-unit check-e2e typecheck lint run pot clean
+.PHONY: all install devel-install uninstall host check check-units check-unit check-e2e typecheck lint run stop pot clean
 
 all: dist/manifest.json
 
@@ -80,9 +82,16 @@ check-e2e: all
 check: host
 	$(MAKE) typecheck lint check-unit check-units check-e2e
 
+# Where systemd runs, `make install` enabled the timers; elsewhere one background runner runs the same
+# .timer files' jobs (collector, retention, ...), replaced by each `make run`.
 run: host
 	$(MAKE) install
+	$(BINDIR)/kvm-manager-timers --start --pid-file "$(TIMERS_PID_FILE)"
 	test/host/serve.sh
+
+stop:
+	@if [ -x $(BINDIR)/kvm-manager-timers ]; then $(BINDIR)/kvm-manager-timers --stop --pid-file "$(TIMERS_PID_FILE)"; fi
+	test/host/serve.sh --stop
 
 pot: node_modules/.package-lock.json
 	npx tsx po/extract.ts

@@ -3,7 +3,8 @@
 import {
     Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions,
 } from "chart.js";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { timeTicks, valueAxis, type AxisKind } from "../core/chart-axis";
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
 
@@ -13,6 +14,7 @@ type Point = { x: number; y: number | null };
 // with so few values show their points, so the chart is never a blank box with one repeated tick.
 const MIN_SPAN_MS = 60_000;
 const FEW_VALUES = 3;
+const MAX_TIME_TICKS = 6;
 
 export interface ChartLine {
     label: string;
@@ -35,20 +37,27 @@ function useThemeVersion(): number {
     return version;
 }
 
-export function MetricChart({ id, title, timestamps, lines, formatValue, formatTime, yMax, ySuggestedMax }: {
+export function MetricChart({ id, title, timestamps, lines, formatValue, formatTime, axis, emptyTop }: {
     id: string;
     title: string;
     timestamps: number[];
     lines: ChartLine[];
     formatValue: (value: number) => string;
     formatTime: (epochMs: number) => string;
-    yMax?: number;
-    // Keeps an idle metric's axis readable (no "0 B/s, 1 B/s, 1 B/s" ticks).
-    ySuggestedMax?: number;
+    axis: AxisKind;
+    // The axis' top while there is nothing above zero, so an empty or idle chart still reads in its
+    // unit (0 to 1 GiB, not "0 B, 1 B, 1 B").
+    emptyTop: number;
 }) {
     const canvas = useRef<HTMLCanvasElement>(null);
     const chart = useRef<Chart<"line", Point[]> | null>(null);
     const theme = useThemeVersion();
+    const scale = useMemo(() => valueAxis(axis, lines.flatMap(line => line.values), emptyTop), [axis, lines, emptyTop]);
+    const tickLabels = useMemo(() => {
+        const labels: string[] = [];
+        for (let i = 0; i * scale.stepSize <= scale.max; i++) labels.push(formatValue(i * scale.stepSize));
+        return labels;
+    }, [scale, formatValue]);
 
     useEffect(() => {
         if (!canvas.current) return;
@@ -70,6 +79,8 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
                 tension: 0,
             };
         });
+        const xMin = timestamps.length ? Math.min(timestamps[0], timestamps[timestamps.length - 1] - MIN_SPAN_MS) : undefined;
+        const xMax = timestamps.length ? timestamps[timestamps.length - 1] : undefined;
         const options: ChartOptions<"line"> = {
             animation: false,
             responsive: true,
@@ -78,16 +89,21 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
             scales: {
                 x: {
                     type: "linear",
-                    min: timestamps.length ? Math.min(timestamps[0], timestamps[timestamps.length - 1] - MIN_SPAN_MS) : undefined,
-                    max: timestamps.length ? timestamps[timestamps.length - 1] : undefined,
-                    ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 6, callback: value => formatTime(Number(value)) },
+                    min: xMin,
+                    max: xMax,
+                    // Round local times (10:00, 11:00), not wherever the range happens to start.
+                    afterBuildTicks: scale => {
+                        if (xMin !== undefined && xMax !== undefined) {
+                            scale.ticks = timeTicks(xMin, xMax, MAX_TIME_TICKS, -new Date(xMax).getTimezoneOffset() * 60_000).map(value => ({ value }));
+                        }
+                    },
+                    ticks: { color: text, maxRotation: 0, autoSkip: false, callback: value => formatTime(Number(value)) },
                     grid: { color: grid },
                 },
                 y: {
-                    beginAtZero: true,
-                    suggestedMax: yMax ?? ySuggestedMax,
-                    max: yMax,
-                    ticks: { color: text, maxTicksLimit: 5, callback: value => formatValue(Number(value)) },
+                    min: 0,
+                    max: scale.max,
+                    ticks: { color: text, stepSize: scale.stepSize, callback: value => formatValue(Number(value)) },
                     grid: { color: grid },
                 },
             },
@@ -107,11 +123,12 @@ export function MetricChart({ id, title, timestamps, lines, formatValue, formatT
             chart.current?.destroy();
             chart.current = null;
         };
-    }, [timestamps, lines, formatValue, formatTime, yMax, ySuggestedMax, theme]);
+    }, [timestamps, lines, formatValue, formatTime, scale, theme]);
 
     return (
         <figure className="kvm-chart" id={id} data-points={timestamps.length}
-            data-values={lines.reduce((count, line) => count + line.values.filter(v => v !== null).length, 0)}>
+            data-values={lines.reduce((count, line) => count + line.values.filter(v => v !== null).length, 0)}
+            data-y-ticks={tickLabels.join(" | ")}>
             <figcaption className="kvm-chart-title">{title}</figcaption>
             <div className="kvm-chart-canvas"><canvas ref={canvas} aria-label={title} role="img" /></div>
         </figure>

@@ -1,8 +1,31 @@
 #!/bin/bash
 # Serves Cockpit with the installed KVM Manager for a person (`make run`, after setup.sh and make install).
+# `serve.sh --stop` (make stop) ends the loopback cockpit-ws it started.
 set -euo pipefail
 
 port=9090
+log=/var/log/kvm-manager-cockpit-ws.log
+pidfile=/run/kvm-manager-cockpit-ws.pid
+
+stop_previous() {
+    if [ -s "$pidfile" ]; then
+        old="$(cat "$pidfile")"
+        if [ "$(cat "/proc/$old/comm" 2>/dev/null || true)" = "cockpit-ws" ]; then
+            kill "$old" 2>/dev/null || true
+            for _ in $(seq 50); do
+                [ -e "/proc/$old" ] || break
+                sleep 0.1
+            done
+            echo "serve: stopped cockpit-ws (pid $old)"
+        fi
+        rm -f "$pidfile"
+    fi
+}
+
+if [ "${1:-}" = "--stop" ]; then
+    stop_previous
+    exit 0
+fi
 
 if [ -d /run/systemd/system ]; then
     systemctl enable --now cockpit.socket
@@ -13,19 +36,7 @@ fi
 # Without systemd there is no cockpit.socket and no PAM login through cockpit-session: a loopback-only
 # cockpit-ws with a local session runs the bridge as root without a login. Such a cockpit-ws serves one
 # browser session, so each run replaces the previous one to hand out a fresh session.
-log=/var/log/kvm-manager-cockpit-ws.log
-pidfile=/run/kvm-manager-cockpit-ws.pid
-if [ -s "$pidfile" ]; then
-    old="$(cat "$pidfile")"
-    if [ "$(cat "/proc/$old/comm" 2>/dev/null || true)" = "cockpit-ws" ]; then
-        kill "$old" 2>/dev/null || true
-        for _ in $(seq 50); do
-            [ -e "/proc/$old" ] || break
-            sleep 0.1
-        done
-    fi
-    rm -f "$pidfile"
-fi
+stop_previous
 
 # bash's /dev/tcp rather than ss or curl, which a minimal Debian image lacks.
 port_listens() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }

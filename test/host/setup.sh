@@ -18,7 +18,7 @@ fi
 
 # --- packages ---------------------------------------------------------------------------------------
 packages=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dbus qemu-system-x86
-    qemu-utils cockpit-ws cockpit-bridge cockpit-system cockpit-machines dbus chromium systemd cpio procps)
+    qemu-utils cockpit-ws cockpit-bridge cockpit-system cockpit-machines dbus chromium systemd cpio procps iproute2 openssh-server)
 # A node from elsewhere (NodeSource, this machine's /usr/bin/node) would conflict with Debian's nodejs.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)
@@ -46,6 +46,20 @@ fi
 
 # --- services ---------------------------------------------------------------------------------------
 virsh_answers() { timeout 5 virsh -c qemu:///system version >/dev/null 2>&1; }
+libvirtd_log=/var/log/libvirt/libvirtd.log
+libvirtd_gave_up() {
+    echo "setup: $1" >&2
+    if [ -d /run/systemd/system ]; then
+        echo "setup: libvirtd's last log lines (journalctl -u libvirtd):" >&2
+        journalctl -u libvirtd.service -n 20 --no-pager >&2 || true
+    elif [ -s "$libvirtd_log" ]; then
+        echo "setup: the last lines of $libvirtd_log:" >&2
+        tail -n 20 "$libvirtd_log" >&2
+    else
+        echo "setup: $libvirtd_log is empty: libvirtd logged no warning or error" >&2
+    fi
+    exit 1
+}
 
 if [ -d /run/systemd/system ]; then
     systemctl start dbus.service virtlogd.service libvirtd.service
@@ -63,18 +77,37 @@ else
         virtlogd -d
     fi
     if ! pgrep -x libvirtd >/dev/null; then
-        log "starting libvirtd"
-        libvirtd -d
+        log "starting libvirtd (its warnings and errors go to $libvirtd_log)"
+        mkdir -p "$(dirname "$libvirtd_log")"
+        # Without systemd there is no journal to catch libvirtd's messages: a file keeps them for the
+        # give-up message below and for a person.
+        LIBVIRT_LOG_OUTPUTS="3:file:$libvirtd_log" libvirtd -d
     fi
 fi
-deadline=$((SECONDS + 30))
+
+# A fresh host's first libvirtd start probes every QEMU binary's capabilities before it answers
+# (about 40 s on a 2-core machine, more when it is busy); later starts answer in a second. So wait as
+# long as that really takes, saying what for, and give up only when libvirtd is gone or far too slow.
+wait_limit="${KVM_MANAGER_LIBVIRTD_WAIT:-300}"
+started=$SECONDS
+next_note=$((SECONDS + 5))
 until virsh_answers; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        echo "setup: libvirtd does not answer on qemu:///system after 30 s" >&2
-        exit 1
+    waited=$((SECONDS - started))
+    if ! [ -d /run/systemd/system ] && ! pgrep -x libvirtd >/dev/null; then
+        libvirtd_gave_up "libvirtd exited before it answered on qemu:///system"
+    fi
+    if [ "$waited" -ge "$wait_limit" ]; then
+        libvirtd_gave_up "libvirtd does not answer on qemu:///system after $waited s"
+    fi
+    if [ "$SECONDS" -ge "$next_note" ]; then
+        log "waiting for libvirtd to answer on qemu:///system ($waited s so far; a first start probes QEMU's capabilities, about a minute; giving up after $wait_limit s)"
+        next_note=$((SECONDS + 15))
     fi
     sleep 1
 done
+if [ $((SECONDS - started)) -ge 5 ]; then
+    log "libvirtd answers after $((SECONDS - started)) s"
+fi
 
 # --- KVM or TCG ---------------------------------------------------------------------------------------
 # /dev/kvm can exist but be root-only, and QEMU runs as libvirt-qemu. The tests read the domain type

@@ -68,9 +68,11 @@ function exited(child: ChildProcess): Promise<void> {
 export interface StartCockpitOptions {
     /** Run cockpit-ws and its bridge as this local user instead of root (for access tests). */
     user?: string;
+    /** More environment for cockpit-ws and its bridge (the multi-host tests' ssh key and known hosts). */
+    env?: NodeJS.ProcessEnv;
 }
 
-export async function startCockpit({ user }: StartCockpitOptions = {}): Promise<CockpitServer> {
+export async function startCockpit({ user, env = {} }: StartCockpitOptions = {}): Promise<CockpitServer> {
     if (!existsSync(join(INSTALLED_PACKAGE_DIR, "manifest.json"))) {
         throw new Error(`${INSTALLED_PACKAGE_DIR} is not installed: run make install first`);
     }
@@ -81,8 +83,8 @@ export async function startCockpit({ user }: StartCockpitOptions = {}): Promise<
     // runuser keeps no shell in between: argv goes straight to cockpit-ws as the given user.
     const child = user
         ? spawn("runuser", ["-u", user, "--", COCKPIT_WS, ...wsArgs],
-            { env: { ...bridgeEnv(dataHome), HOME: dataHome, USER: user }, stdio: ["ignore", "pipe", "pipe"] })
-        : spawn(COCKPIT_WS, wsArgs, { env: bridgeEnv(dataHome), stdio: ["ignore", "pipe", "pipe"] });
+            { env: { ...bridgeEnv(dataHome), HOME: dataHome, USER: user, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+        : spawn(COCKPIT_WS, wsArgs, { env: { ...bridgeEnv(dataHome), ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });

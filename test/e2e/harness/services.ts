@@ -31,7 +31,8 @@ export async function stopLibvirtd(timeoutMs = 30_000): Promise<void> {
     await waitFor(async () => !(await libvirtdRunning()), { timeoutMs, message: "libvirtd to exit" });
 }
 
-export async function startLibvirtd(timeoutMs = 30_000): Promise<void> {
+// A start after a QEMU upgrade or an emptied capabilities cache probes QEMU first: up to a minute or more.
+export async function startLibvirtd(timeoutMs = 300_000): Promise<void> {
     if (systemdIsInit()) {
         await run("systemctl", ["start", ...LIBVIRTD_UNITS]);
     } else if (!(await libvirtdRunning())) {
