@@ -240,11 +240,12 @@ export async function schedulerTick(ctx: SchedulerContext): Promise<TickOutcome>
     for (const bad of listing.damaged) {
         ctx.log.warn(`${bad.path} is not used: ${describeDocumentError(bad.error)} (the file is left as it is)`);
     }
-    const state = readState(ctx);
     const due: { doc: ValidDocument<ScheduleDocument>; occurrence: number; lock: HeldLock }[] = [];
     for (const doc of listing.documents) {
         if (!doc.value.enabled) continue;
         const lock = tryRunLock(ctx, doc.name);
+        // Read after the lock: a run that just ended (a "run now") has recorded its start by then.
+        const state = readState(ctx);
         const decision = decideTick(toSchedule(doc.value), {
             lastRunStart: state.schedules[doc.name]?.lastRunStart ?? null,
             activeSince: activeSince(doc),
