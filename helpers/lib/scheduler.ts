@@ -1,0 +1,349 @@
+// The scheduler's work: read the schedules (/etc/kvm-manager/schedules/*.json), decide each one with
+// core's decideTick, run what is due on its VMs through virsh, and keep the state and the run history
+// under /var/lib/kvm-manager/scheduler/.
+//
+// One schedule never runs twice at once: a run holds the schedule's own lock file (run-HASH.lock) from
+// the decision to its last VM, so the next minute's tick, or a "run now", sees it running and leaves
+// it (decideTick then owes the occurrences that pass meanwhile one run). state.json (last run per
+// schedule) is read and replaced under state.lock, held only for that moment. runs.ndjson gets one line
+// per VM and run, appended in one write.
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describeDocumentError } from "../../src/core/config/documents";
+import { SCHEDULE_KIND, toSchedule, type ScheduleDocument, type ScheduleOperation } from "../../src/core/schedule/schedule-document";
+import { decideTick } from "../../src/core/schedule/tick";
+import { isValidDocument, listDocuments, readDocument, type DamagedDocument, type ValidDocument } from "./config-documents";
+import { appendDurable, readFileNoFollow, writeStateFile } from "./durable-fs";
+import { acquireLock, LockBusyError, type HeldLock } from "./lock";
+import type { Logger } from "./log";
+import { ensureStateDir } from "./paths";
+import { runVirsh, VirshError } from "./virsh";
+
+export type RunResult = "ok" | "failed" | "not-supported";
+
+export interface RunRecord {
+    schedule: string;
+    vm: string;
+    operation: ScheduleOperation["type"];
+    // The occurrence this run stands for (ISO), or null for "run now".
+    occurrence: string | null;
+    start: string;
+    end: string;
+    result: RunResult;
+    // libvirt's message for a failure, or what happened ("was already running", "forced off after 60 s").
+    message: string;
+}
+
+export interface LastRun {
+    start: string;
+    end: string | null;
+    result: RunResult | null;
+}
+
+interface ScheduleState {
+    // Start of the last run on the scheduler's clock (epoch ms), as decideTick counts it.
+    lastRunStart: number;
+    lastRun: LastRun;
+}
+
+interface StateFile {
+    version: 1;
+    schedules: Record<string, ScheduleState>;
+}
+
+export interface SchedulerContext {
+    configDir: string;
+    stateDir: string;
+    uri: string;
+    timeZone: string;
+    // The scheduler's clock (--now in tests); waiting for a shutdown uses real time.
+    now: number;
+    log: Logger;
+    fsync?: boolean;
+}
+
+export function schedulerDir(stateDir: string): string {
+    return join(stateDir, "scheduler");
+}
+
+function statePath(ctx: SchedulerContext): string {
+    return join(schedulerDir(ctx.stateDir), "state.json");
+}
+
+export function runsPath(stateDir: string): string {
+    return join(schedulerDir(stateDir), "runs.ndjson");
+}
+
+// Schedule names are arbitrary Unicode up to 200 bytes: the lock's file name is a hash of it.
+function runLockPath(ctx: SchedulerContext, name: string): string {
+    return join(schedulerDir(ctx.stateDir), `run-${createHash("sha256").update(name).digest("hex").slice(0, 40)}.lock`);
+}
+
+function readState(ctx: SchedulerContext): StateFile {
+    const empty: StateFile = { version: 1, schedules: {} };
+    let text: string;
+    try {
+        text = readFileNoFollow(statePath(ctx)).toString("utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return empty;
+        throw err;
+    }
+    try {
+        const parsed = JSON.parse(text) as StateFile;
+        if (parsed?.version === 1 && typeof parsed.schedules === "object" && parsed.schedules !== null) return parsed;
+    } catch { /* reported below */ }
+    // Only the last-run times are lost; activeSince still keeps old occurrences from being run.
+    ctx.log.warn(`${statePath(ctx)} is damaged; the schedules' last runs are forgotten and it is written anew`);
+    return empty;
+}
+
+function updateState(ctx: SchedulerContext, change: (state: StateFile) => void): void {
+    const lock = acquireLock(join(schedulerDir(ctx.stateDir), "state.lock"));
+    try {
+        const state = readState(ctx);
+        change(state);
+        writeStateFile(statePath(ctx), JSON.stringify(state) + "\n", { fsync: ctx.fsync });
+    } finally {
+        lock.release();
+    }
+}
+
+function activeSince(doc: ValidDocument<ScheduleDocument>): number {
+    return doc.value.activeSince ? Date.parse(doc.value.activeSince) : doc.modified;
+}
+
+function tryRunLock(ctx: SchedulerContext, name: string): HeldLock | null {
+    try {
+        // Long enough for a dead run's stale lock to be removed; a live one answers busy after it.
+        return acquireLock(runLockPath(ctx, name), { timeoutMs: 300, pollMs: 50 });
+    } catch (err) {
+        if (err instanceof LockBusyError) return null;
+        throw err;
+    }
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+function libvirtMessage(err: unknown): string {
+    if (err instanceof VirshError) {
+        const lines = err.stderr.split("\n").map(l => l.trim()).filter(Boolean);
+        return lines.length > 0 ? lines.join(" ") : err.message;
+    }
+    return err instanceof Error ? err.message : String(err);
+}
+
+// Names resolve to UUIDs from one listing, so a VM called "5" or named like another VM's UUID is never
+// taken for the VM with that ID or UUID (virsh looks a bare argument up by ID and UUID first).
+async function uuidsByName(uri: string): Promise<Map<string, string>> {
+    const out = await runVirsh(uri, ["list", "--all", "--uuid", "--name"]);
+    const map = new Map<string, string>();
+    for (const line of out.split("\n")) {
+        const match = /^([0-9a-f-]{36}) (.+)$/.exec(line);
+        if (match) map.set(match[2], match[1]);
+    }
+    return map;
+}
+
+async function domState(uri: string, uuid: string): Promise<string> {
+    return (await runVirsh(uri, ["domstate", "--", uuid])).trim();
+}
+
+async function runOperation(uri: string, uuid: string, op: ScheduleOperation): Promise<{ result: RunResult; message: string }> {
+    const state = await domState(uri, uuid);
+    switch (op.type) {
+    case "start":
+        if (state === "running" || state === "paused") return { result: "ok", message: `it was already ${state}` };
+        await runVirsh(uri, ["start", "--", uuid]);
+        return { result: "ok", message: "started" };
+    case "reboot":
+        if (state !== "running") return { result: "failed", message: `it is ${state}, not running, so it was not rebooted` };
+        await runVirsh(uri, ["reboot", "--", uuid]);
+        return { result: "ok", message: "reboot requested" };
+    case "shutdown": {
+        if (state === "shut off") return { result: "ok", message: "it was already shut off" };
+        await runVirsh(uri, ["shutdown", "--", uuid]);
+        const deadline = Date.now() + op.timeoutSeconds * 1000;
+        while (Date.now() < deadline) {
+            await sleep(1000);
+            if (await domState(uri, uuid) === "shut off") return { result: "ok", message: "shut down" };
+        }
+        if (op.then === "give-up") {
+            return { result: "failed", message: `it did not shut down within ${op.timeoutSeconds} s and was left running` };
+        }
+        await runVirsh(uri, ["destroy", "--", uuid]);
+        return { result: "ok", message: `it did not shut down within ${op.timeoutSeconds} s and was forced off` };
+    }
+    case "snapshot":
+        return { result: "not-supported", message: "scheduled snapshots are not supported yet; nothing was done" };
+    }
+}
+
+async function runOnVm(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocument>, vm: string, uuids: Map<string, string> | Error,
+    occurrence: number | null): Promise<RunRecord> {
+    const start = new Date().toISOString();
+    let outcome: { result: RunResult; message: string };
+    const uuid = uuids instanceof Error ? null : uuids.get(vm);
+    if (uuids instanceof Error) outcome = { result: "failed", message: libvirtMessage(uuids) };
+    else if (!uuid) outcome = { result: "failed", message: "there is no VM of this name" };
+    else {
+        try {
+            outcome = await runOperation(ctx.uri, uuid, doc.value.operation);
+        } catch (err) {
+            outcome = { result: "failed", message: libvirtMessage(err) };
+        }
+    }
+    const record: RunRecord = {
+        schedule: doc.name, vm, operation: doc.value.operation.type,
+        occurrence: occurrence === null ? null : new Date(occurrence).toISOString(),
+        start, end: new Date().toISOString(), ...outcome,
+    };
+    appendDurable(runsPath(ctx.stateDir), JSON.stringify(record) + "\n", { fsync: ctx.fsync });
+    const line = `schedule ${JSON.stringify(doc.name)}: ${record.operation} ${JSON.stringify(vm)}: ${record.result}: ${record.message}`;
+    if (record.result === "ok") ctx.log.info(line);
+    else if (record.result === "failed") ctx.log.error(line);
+    else ctx.log.warn(line);
+    return record;
+}
+
+// Runs one schedule on all its VMs at once (a slow shutdown does not hold up the others); the caller
+// holds the run lock.
+async function runSchedule(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocument>, occurrence: number | null): Promise<RunRecord[]> {
+    const start = new Date().toISOString();
+    updateState(ctx, state => {
+        state.schedules[doc.name] = { lastRunStart: ctx.now, lastRun: { start, end: null, result: null } };
+    });
+    let uuids: Map<string, string> | Error;
+    try {
+        uuids = await uuidsByName(ctx.uri);
+    } catch (err) {
+        uuids = err instanceof Error ? err : new Error(String(err));
+    }
+    const records = await Promise.all(doc.value.vms.map(vm => runOnVm(ctx, doc, vm, uuids, occurrence)));
+    const result: RunResult = records.some(r => r.result === "failed") ? "failed"
+        : records.some(r => r.result === "not-supported") ? "not-supported" : "ok";
+    updateState(ctx, state => {
+        state.schedules[doc.name] = { lastRunStart: ctx.now, lastRun: { start, end: new Date().toISOString(), result } };
+    });
+    return records;
+}
+
+export interface TickOutcome {
+    ran: { schedule: string; occurrence: string; records: RunRecord[] }[];
+    damaged: DamagedDocument[];
+}
+
+// What the timer runs every minute.
+export async function schedulerTick(ctx: SchedulerContext): Promise<TickOutcome> {
+    ensureStateDir(schedulerDir(ctx.stateDir));
+    const listing = listDocuments(ctx.configDir, SCHEDULE_KIND);
+    for (const bad of listing.damaged) {
+        ctx.log.warn(`${bad.path} is not used: ${describeDocumentError(bad.error)} (the file is left as it is)`);
+    }
+    const due: { doc: ValidDocument<ScheduleDocument>; occurrence: number; lock: HeldLock }[] = [];
+    for (const doc of listing.documents) {
+        if (!doc.value.enabled) continue;
+        const lock = tryRunLock(ctx, doc.name);
+        // Read after the lock: a run that just ended (a "run now") has recorded its start by then.
+        const state = readState(ctx);
+        const decision = decideTick(toSchedule(doc.value), {
+            lastRunStart: state.schedules[doc.name]?.lastRunStart ?? null,
+            activeSince: activeSince(doc),
+            running: lock === null,
+        }, ctx.now, ctx.timeZone);
+        if (decision.run && lock) due.push({ doc, occurrence: decision.occurrence, lock });
+        else lock?.release();
+        if (!decision.run && decision.reason === "running") ctx.log.info(`schedule ${JSON.stringify(doc.name)} is still running; it runs again after that run ends`);
+    }
+    const ran = await Promise.all(due.map(async ({ doc, occurrence, lock }) => {
+        try {
+            return { schedule: doc.name, occurrence: new Date(occurrence).toISOString(), records: await runSchedule(ctx, doc, occurrence) };
+        } finally {
+            lock.release();
+        }
+    }));
+    return { ran, damaged: listing.damaged };
+}
+
+export class ScheduleNotFoundError extends Error {}
+
+// "Run now": the schedule as it is, enabled or not, unless it is running already (LockBusyError).
+export async function runScheduleNow(ctx: SchedulerContext, name: string): Promise<RunRecord[]> {
+    ensureStateDir(schedulerDir(ctx.stateDir));
+    const doc = readDocument(ctx.configDir, SCHEDULE_KIND, name);
+    if (doc === null) throw new ScheduleNotFoundError(`there is no schedule ${JSON.stringify(name)}`);
+    if (!isValidDocument(doc)) throw new ScheduleNotFoundError(`${doc.path} is not used: ${describeDocumentError(doc.error)}`);
+    const lock = tryRunLock(ctx, name);
+    if (!lock) throw new LockBusyError(runLockPath(ctx, name), "a run of this schedule that is still going");
+    try {
+        return await runSchedule(ctx, doc, null);
+    } finally {
+        lock.release();
+    }
+}
+
+// One entry of --list --json's "documents": the shape src/host/config-documents.ts reads for every
+// kind (name, path, tag, value), with what the scheduler knows about it.
+export interface ScheduleSummary {
+    name: string;
+    path: string;
+    tag: string;
+    value: ScheduleDocument;
+    // The occurrence the next tick runs if it is already owed (due), else the next one; null if none.
+    next: string | null;
+    due: boolean;
+    running: boolean;
+    lastRun: LastRun | null;
+}
+
+export function listSchedules(ctx: SchedulerContext): { schedules: ScheduleSummary[]; damaged: DamagedDocument[] } {
+    const listing = listDocuments(ctx.configDir, SCHEDULE_KIND);
+    let state: StateFile = { version: 1, schedules: {} };
+    try {
+        if (existsSync(schedulerDir(ctx.stateDir))) state = readState(ctx);
+    } catch (err) {
+        // The state is root's (0700); a user without administrative access still sees the schedules.
+        if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+    }
+    const schedules = listing.documents.map(doc => {
+        const running = existsSync(runLockPath(ctx, doc.name));
+        const decision = decideTick(toSchedule(doc.value), {
+            lastRunStart: state.schedules[doc.name]?.lastRunStart ?? null,
+            activeSince: activeSince(doc),
+            running: false,
+        }, ctx.now, ctx.timeZone);
+        const next = decision.run ? decision.firstOwed : decision.next;
+        return {
+            name: doc.name, path: doc.path, tag: doc.tag, value: doc.value,
+            next: next === null ? null : new Date(next).toISOString(), due: decision.run, running,
+            lastRun: state.schedules[doc.name]?.lastRun ?? null,
+        };
+    });
+    return { schedules, damaged: listing.damaged };
+}
+
+// The run history, oldest first; a torn last line (a crash mid-append) is skipped.
+export function readRuns(stateDir: string, filter: { vm?: string; result?: RunResult; schedule?: string } = {}): RunRecord[] {
+    let text: string;
+    try {
+        text = readFileNoFollow(runsPath(stateDir)).toString("utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw err;
+    }
+    const runs: RunRecord[] = [];
+    for (const line of text.split("\n")) {
+        if (!line) continue;
+        let record: RunRecord;
+        try {
+            record = JSON.parse(line) as RunRecord;
+        } catch {
+            continue;
+        }
+        if (filter.vm !== undefined && record.vm !== filter.vm) continue;
+        if (filter.result !== undefined && record.result !== filter.result) continue;
+        if (filter.schedule !== undefined && record.schedule !== filter.schedule) continue;
+        runs.push(record);
+    }
+    return runs;
+}
