@@ -1,6 +1,6 @@
 // The VM list's state, event-driven. A full load reads every domain's state first (a cheap call: rows show
-// at once, even with 1000 VMs on a busy host), then the figures of running and shut-off domains in two
-// separate calls. After that only running domains are polled, every 5 s (paused while the page is hidden);
+// at once, even with 1000 VMs on a busy host), then the figures of running and shut-off domains in separate
+// calls. After that only running domains are polled, every 5 s (paused while the page is hidden);
 // DomainEvent signals patch single rows, and whatever the polls cannot explain (a running VM that is no
 // longer listed, an unknown one) is settled by the next full load. Views read snapshots through
 // useSyncExternalStore.
@@ -11,7 +11,7 @@ import { runBatch, type BatchResult } from "../core/batch";
 import { isActionAllowed, isActive, type DomainState, type LifecycleAction } from "../core/domain-state";
 import { withMissingFromPrevious, type DomainSample } from "../core/domain-stats";
 import type { LibvirtErrorKind } from "../core/libvirt-errors";
-import { computeUsage, type TimedSample, type Usage } from "../core/usage";
+import { computeUsage, memoryPercent, type TimedSample, type Usage } from "../core/usage";
 import { uuidFromDomainPath, virshMightMisread } from "../core/virsh-lifecycle";
 import { LibvirtError, toLibvirtError, VirshMissingError } from "../libvirt/errors";
 import type { DomainEvent } from "../libvirt/events";
@@ -51,6 +51,8 @@ export interface VmStoreApi {
     listStates(): Promise<DomainSample[]>;
     /** State, CPU, memory and vCPU figures of the domains in `domains`. */
     listStats(domains: DomainSet): Promise<DomainSample[]>;
+    /** Running domains with their state and CPU time only: no call to QEMU, so quick while guests boot. */
+    listCpuTimes(): Promise<DomainSample[]>;
     getDomainStats(domain: { path: string; name: string }): Promise<DomainSample>;
     getDomainName(domain: { path: string }): Promise<string>;
     lookupDomainPath(domain: { name: string }): Promise<string>;
@@ -114,6 +116,7 @@ export class VmStore {
     // Usage samples of running domains taken so far: the second follows the first quickly.
     private usageSamples = 0;
     private virshMissing = false;
+    private figuresInFlight = false;
     // Set when a row was added, replaced or removed since the last snapshot.
     private changed = false;
 
@@ -286,6 +289,10 @@ export class VmStore {
 
     private async loadFull(): Promise<void> {
         const states = await this.api.listStates();
+        // Figures and usage are asked for before the rows are drawn: drawing many rows holds the main thread,
+        // and libvirt works on the calls meanwhile.
+        const inactive = this.api.listStats("inactive");
+        const usage = this.loadUsage();
         const seen = new Set<string>();
         for (const sample of states) {
             seen.add(sample.name);
@@ -296,9 +303,9 @@ export class VmStore {
         }
         this.ensureEventSubscription();
         this.setStatus("ready", null);
-        // Shut-off domains' figures (vCPUs, memory) come in a call of their own, not awaited here: the
-        // running domains' usage samples, and their quick second one, do not wait for hundreds of records.
-        void this.api.listStats("inactive").then(samples => {
+        // Shut-off domains' figures (vCPUs, memory) are not awaited: the running domains' usage, and its
+        // quick second sample, do not wait for hundreds of records.
+        void inactive.then(samples => {
             const at = this.env.now();
             for (const sample of samples) {
                 const row = this.rows.get(sample.name);
@@ -307,12 +314,16 @@ export class VmStore {
             }
             if (this.changed) this.publish();
         }, (error: unknown) => this.env.warn("Reading the shut-off VMs' figures failed:", error));
-        await this.loadUsage();
+        await usage;
     }
 
+    // Usage of running domains from their CPU time alone: libvirt reads it without talking to QEMU, so it
+    // answers at once even while dozens of guests boot (memory and vCPU figures need QEMU's monitor, and one
+    // call for 50 booting guests took 17 s). Those figures come from a call of their own, not awaited.
     private async loadUsage(): Promise<void> {
+        this.refreshFigures();
         const startedAt = this.env.now();
-        const samples = await this.api.listStats("active");
+        const samples = await this.api.listCpuTimes();
         // Counted from the answer, not from after rendering: the next sample's timing does not depend on
         // how long the rows take to draw.
         this.usageSamples++;
@@ -323,7 +334,7 @@ export class VmStore {
         for (const sample of samples) {
             seen.add(sample.name);
             if (!this.rows.has(sample.name)) this.fullLoadDue = true;
-            this.applySample(sample, at);
+            else this.applyCpuSample(sample, at);
         }
         // A running VM missing from the answer stopped (or vanished) without an event seen yet.
         for (const row of this.rows.values()) {
@@ -331,6 +342,17 @@ export class VmStore {
         }
         this.ensureEventSubscription();
         if (this.changed) this.publish();
+    }
+
+    private refreshFigures(): void {
+        if (this.figuresInFlight) return;
+        this.figuresInFlight = true;
+        void this.api.listStats("active").then(samples => {
+            for (const sample of samples) this.applyFigures(sample);
+            if (this.changed) this.publish();
+        }, (error: unknown) => this.env.warn("Reading the running VMs' memory and vCPUs failed:", error)).finally(() => {
+            this.figuresInFlight = false;
+        });
     }
 
     private onDomainEvent(event: DomainEvent): void {
@@ -371,15 +393,19 @@ export class VmStore {
         this.pathByName.delete(name);
     }
 
+    private withoutFigures(sample: DomainSample, state: DomainState): DomainSample {
+        return {
+            ...sample, ...NO_FIGURES, state, vcpus: sample.vcpus, maxVcpus: sample.maxVcpus,
+            memoryMaxKiB: sample.memoryMaxKiB, memoryCurrentKiB: sample.memoryCurrentKiB,
+        };
+    }
+
     // A state without figures: a new row shows its name and state; a known row in the same state keeps
     // its figures; a row whose state changed keeps its definition (vCPUs, memory) but no usage.
     private applyState(name: string, state: DomainState): void {
         const old = this.rows.get(name);
         if (old?.sample.state === state) return;
-        const sample: DomainSample = old
-            ? { ...old.sample, ...NO_FIGURES, state, vcpus: old.sample.vcpus, maxVcpus: old.sample.maxVcpus,
-                memoryMaxKiB: old.sample.memoryMaxKiB, memoryCurrentKiB: old.sample.memoryCurrentKiB }
-            : { name, state, ...NO_FIGURES };
+        const sample = old ? this.withoutFigures(old.sample, state) : { name, state, ...NO_FIGURES };
         this.previous.delete(name);
         this.changed = true;
         this.rows.set(name, {
@@ -394,10 +420,42 @@ export class VmStore {
         const old = this.rows.get(sample.name);
         // A busy VM that answered without counters keeps its last figures until it answers in full.
         if (old && sample !== answered) return;
+        this.setRow(old, sample, computeUsage(before, { sample, atMs }));
+        this.previous.set(sample.name, { sample, atMs });
+    }
+
+    // A running domain's CPU time: the row keeps its other figures while its state stays the same.
+    private applyCpuSample(answered: DomainSample, atMs: number): void {
+        const old = this.rows.get(answered.name);
+        if (!old || answered.cpuTimeNs === null) return;
+        const base = old.sample.state === answered.state ? old.sample : this.withoutFigures(old.sample, answered.state);
+        const sample: DomainSample = { ...base, cpuTimeNs: answered.cpuTimeNs };
         const current: TimedSample = { sample, atMs };
-        const usage = computeUsage(before, current);
-        this.previous.set(sample.name, current);
-        // A row whose figures did not change keeps its object, so the list does not redraw it.
+        const usage = computeUsage(this.previous.get(answered.name), current);
+        this.previous.set(answered.name, current);
+        // A share per vCPU needs the count: until the figures call has answered, the row says "Measuring…".
+        this.setRow(old, sample, sample.vcpus === null ? { ...usage, cpuPercent: null } : usage);
+    }
+
+    // A running domain's memory and vCPUs, without its counters: CPU usage comes from applyCpuSample's
+    // quicker calls, timed on their own.
+    private applyFigures(answered: DomainSample): void {
+        const old = this.rows.get(answered.name);
+        if (!old || old.sample.state !== answered.state || (answered.vcpus === null && answered.memoryCurrentKiB === null)) return;
+        const sample: DomainSample = {
+            ...old.sample,
+            vcpus: answered.vcpus ?? old.sample.vcpus,
+            maxVcpus: answered.maxVcpus ?? old.sample.maxVcpus,
+            memoryMaxKiB: answered.memoryMaxKiB ?? old.sample.memoryMaxKiB,
+            memoryCurrentKiB: answered.memoryCurrentKiB ?? old.sample.memoryCurrentKiB,
+            memoryUsedKiB: answered.memoryUsedKiB ?? old.sample.memoryUsedKiB,
+            memoryUsedSource: answered.memoryUsedSource ?? old.sample.memoryUsedSource,
+        };
+        this.setRow(old, sample, { ...old.usage, memoryUsedKiB: sample.memoryUsedKiB, memoryPercent: memoryPercent(sample) });
+    }
+
+    // A row whose figures did not change keeps its object, so the list does not redraw it.
+    private setRow(old: VmRow | undefined, sample: DomainSample, usage: Usage): void {
         if (old && sameUsage(old.usage, usage) && JSON.stringify(old.sample) === JSON.stringify(sample)) return;
         this.changed = true;
         this.rows.set(sample.name, {

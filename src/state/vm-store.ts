@@ -17,6 +17,7 @@ export const vmStore = new VmStore({
     api: {
         listStates: () => getAllDomainStats({ stats: STATS.STATE }),
         listStats: domains => getAllDomainStats({ domains }),
+        listCpuTimes: () => getAllDomainStats({ stats: STATS.STATE | STATS.CPU_TOTAL, domains: "active" }),
         getDomainStats,
         getDomainName,
         lookupDomainPath,
