@@ -17,11 +17,14 @@
 //
 // Only rows of OUR VMs ("kvmm-bench-list-" prefix) are counted: other sessions' VMs come and go on the host
 // while this runs, so "all rows of the host" would be a moving target. The total is printed alongside.
+import { mkdir } from "node:fs/promises";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import type { CDPSession } from "playwright-core";
-import { launchBrowser } from "../test/e2e/harness/browser";
+import type { CDPSession, Page } from "playwright-core";
+import { launchBrowser, SCREENSHOT_DIR } from "../test/e2e/harness/browser";
+import { waitFor } from "../test/e2e/harness/wait";
 import { startCockpit } from "../test/e2e/harness/cockpit";
 import { listVms } from "../test/e2e/harness/virsh";
 import {
@@ -191,7 +194,9 @@ async function main(): Promise<void> {
         `${RUNS} runs per page, alternating; timeout ${TIMEOUT_MS / 1000} s per run`);
     console.log(`rows counted: OUR prefix only (other sessions' VMs on the host are not counted; the host total is shown per run)`);
     console.log(`"complete" — KVM Manager: all ${VM_COUNT} rows AND each running row's CPU cell shows a usage bar ` +
-        `(.kvm-cpu-cell .kvm-usage, not "Measuring…").`);
+        `(.kvm-cpu-cell .kvm-usage, not "Measuring…"); in a long list (WINDOW_FROM_ROWS, src/components/WindowedTbody.tsx) ` +
+        "rows away from the viewport are " +
+        "placeholder rows that carry the CPU figure as data-cpu-percent, and count when they carry it.");
     console.log(`             cockpit-machines 288: its list has NO usage column (Name, Connection, State, actions); ` +
         `"complete" = all ${VM_COUNT} rows AND each running row's state label says Running.`);
     console.log(`times are to the DOM commit seen by a MutationObserver in the page, from just before page.goto().\n`);
@@ -279,6 +284,37 @@ async function heapAfterGc(session: CDPSession): Promise<CounterSample> {
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
+ * Screenshots of the long list at its top and scrolled to its middle, and whether the rows in view there are
+ * drawn rows rather than placeholders (a long list draws only the rows near the viewport).
+ */
+async function lookAtWindowedList(page: Page): Promise<void> {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "list-1000-top.png") });
+    const middle = vmName(Math.floor(VM_COUNT / 2));
+    await page.locator(`#kvm-vm-table tbody tr[data-vm-name="${middle}"]`).evaluate(row => row.scrollIntoView({ block: "center" }));
+    const drawn = async (): Promise<{ placeholders: number; drawn: number }> => page.evaluate(() => {
+        let placeholders = 0;
+        let drawnRows = 0;
+        for (const row of document.querySelectorAll("#kvm-vm-table tbody tr[data-vm-name]")) {
+            const box = row.getBoundingClientRect();
+            if (box.bottom < 0 || box.top > window.innerHeight) continue;
+            if (row.classList.contains("kvm-row-placeholder")) placeholders++;
+            else drawnRows++;
+        }
+        return { placeholders, drawn: drawnRows };
+    });
+    await waitFor(async () => (await drawn()).placeholders === 0, { timeoutMs: 5000, message: "the rows in view to be drawn" })
+        .catch(() => undefined);
+    const inView = await drawn();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "list-1000-middle.png") });
+    const total = await page.locator("#kvm-vm-table tbody tr").count();
+    const placeholders = await page.locator("#kvm-vm-table tbody tr.kvm-row-placeholder").count();
+    console.log(`scrolled to ${middle}: ${inView.drawn} drawn rows and ${inView.placeholders} placeholders in view; ` +
+        `${total - placeholders} of ${total} rows drawn in all (screenshots in ${SCREENSHOT_DIR}: list-1000-top.png, list-1000-middle.png)`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/**
  * One KVM Manager tab left open for `seconds`: main-thread time per usage refresh, long tasks, and the
  * heap after 1 minute vs at the end. The tab counts as visible (headless Chromium reports it so), so the
  * store polls every 5 s throughout.
@@ -295,6 +331,7 @@ async function soak(seconds: number): Promise<void> {
         await session.send("Performance.enable", { timeDomain: "threadTicks" });
         await page.goto(cockpit.pageAloneUrl, { waitUntil: "commit", timeout: TIMEOUT_MS });
         if (!await waitProbeDone(page, TIMEOUT_MS)) throw new Error("the list did not complete; no soak");
+        await lookAtWindowedList(page);
         await page.evaluate(() => {
             const tasks: number[] = [];
             (window as unknown as { __soakLongTasks: number[] }).__soakLongTasks = tasks;

@@ -63,8 +63,11 @@ function installProbe(config: ProbeConfig): void {
     // KVM Manager: the CPU cell holds a progress bar once two samples gave a rate ("Measuring…" before).
     // cockpit-machines has no usage in its list (columns Name, Connection, State): its running rows count
     // once their state label says running, its class being language-independent.
+    // A long KVM Manager list draws only the rows near the viewport; the others are placeholder rows that
+    // carry the row's name, state and CPU figure as attributes (src/components/WindowedTbody.tsx).
     const shows = (row: Element): boolean => kvm
-        ? row.getAttribute("data-state") === "running" && row.querySelector(".kvm-cpu-cell .kvm-usage") !== null
+        ? row.getAttribute("data-state") === "running" &&
+            (row.querySelector(".kvm-cpu-cell .kvm-usage") !== null || row.hasAttribute("data-cpu-percent"))
         : row.querySelector(".resource-state--running") !== null;
 
     const check = (): void => {
