@@ -353,8 +353,13 @@ async function soak(seconds: number): Promise<void> {
         // Usage refreshes: each answered GetAllDomainStats after the list was complete. A cycle is the time from
         // one answer to the next; the main thread's task time in it is everything the page did for one
         // refresh (and for anything else in those 5 s, so an upper bound).
-        const answers = calls.filter(call => call.method === "GetAllDomainStats" && call.answered !== null && call.answered >= t0)
-            .map(call => call.answered ?? 0);
+        // One refresh may make more than one call (CPU times, then memory and vCPUs): answers less than 2.5 s
+        // apart belong to the same refresh, and a cycle starts at the first answer of each.
+        const answers: number[] = [];
+        for (const at of calls.filter(call => call.method === "GetAllDomainStats" && call.answered !== null && call.answered >= t0)
+            .map(call => call.answered ?? 0).sort((a, b) => a - b)) {
+            if (answers.length === 0 || at - (answers.at(-1) ?? 0) > 2500) answers.push(at);
+        }
         const taskAt = (at: number): number => {
             // Linear between the two readings around `at` (readings are 1 s apart).
             const after = samples.findIndex(sample => sample.at >= at);
@@ -368,8 +373,8 @@ async function soak(seconds: number): Promise<void> {
             cycles.push(taskAt(answers[i + 1]) - taskAt(answers[i]));
         }
         const longest = longTasks.reduce((max, duration) => Math.max(max, duration), 0);
-        console.log(`usage refreshes seen: ${answers.length}; main-thread task time per refresh cycle (one GetAllDomainStats ` +
-            `answer to the next, ~5 s): median ${ms(median(cycles))}, max ${ms(cycles.length ? Math.max(...cycles) : Number.NaN)}; ` +
+        console.log(`usage refreshes seen: ${answers.length}; main-thread task time per refresh cycle (from one refresh's ` +
+            `first GetAllDomainStats answer to the next one's, ~5 s): median ${ms(median(cycles))}, max ${ms(cycles.length ? Math.max(...cycles) : Number.NaN)}; ` +
             `target <= 200 ms: ${cycles.length > 0 && Math.max(...cycles) <= 200 ? "PASS" : "MISS"}`);
         console.log(`long tasks (> 50 ms) while open: ${longTasks.length}, longest ${ms(longest)}`);
         if (atOneMinute) {
