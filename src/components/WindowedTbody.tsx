@@ -34,25 +34,30 @@ function rangeFor(body: HTMLElement | null, count: number): RowRange {
     return { start, end };
 }
 
+function sameAttributes(a: RowAttributes, b: RowAttributes): boolean {
+    const keys = Object.keys(a) as (keyof RowAttributes)[];
+    return keys.length === Object.keys(b).length && keys.every(key => a[key] === b[key]);
+}
+
+// Redrawn only when an attribute's value changes: a refresh that changes rows far off screen costs little.
 const PlaceholderRow = memo(function PlaceholderRow({ attributes, columns }: { attributes: RowAttributes; columns: number }) {
     return (
         <tr {...attributes} className="kvm-row-placeholder" aria-hidden="true" style={{ height: ROW_HEIGHT_PX }}>
             <td colSpan={columns} />
         </tr>
     );
-});
+}, (before, after) => before.columns === after.columns && sameAttributes(before.attributes, after.attributes));
 
-export function WindowedTbody<T extends object>({ items, columns, keyOf, rowAttributes, renderRow }: {
+export function WindowedTbody<T>({ items, columns, keyOf, rowAttributes, renderRow }: {
     items: readonly T[];
     /** Columns of the table, for the placeholder's single cell. */
     columns: number;
     keyOf: (item: T) => string;
-    /** Called once per item object: items that keep their identity keep their placeholder undrawn. */
+    /** The data attributes a row carries, kept on its placeholder. */
     rowAttributes: (item: T) => RowAttributes;
     renderRow: (item: T, index: number) => ReactNode;
 }) {
     const body = useRef<HTMLTableSectionElement>(null);
-    const attributes = useRef(new WeakMap<T, RowAttributes>());
     const windowed = items.length >= WINDOW_FROM_ROWS;
     const [range, setRange] = useState<RowRange>(() => rangeFor(null, items.length));
 
@@ -83,20 +88,11 @@ export function WindowedTbody<T extends object>({ items, columns, keyOf, rowAttr
         };
     }, [windowed, items.length]);
 
-    const attributesOf = (item: T): RowAttributes => {
-        let known = attributes.current.get(item);
-        if (!known) {
-            known = rowAttributes(item);
-            attributes.current.set(item, known);
-        }
-        return known;
-    };
-
     return (
         <Tbody ref={body}>
             {items.map((item, index) => !windowed || (index >= range.start && index < range.end)
                 ? renderRow(item, index)
-                : <PlaceholderRow key={keyOf(item)} attributes={attributesOf(item)} columns={columns} />)}
+                : <PlaceholderRow key={keyOf(item)} attributes={rowAttributes(item)} columns={columns} />)}
         </Tbody>
     );
 }
