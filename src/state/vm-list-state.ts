@@ -11,7 +11,7 @@ import { runBatch, type BatchResult } from "../core/batch";
 import { isActionAllowed, isActive, type DomainState, type LifecycleAction } from "../core/domain-state";
 import { withMissingFromPrevious, type DomainSample } from "../core/domain-stats";
 import type { LibvirtErrorKind } from "../core/libvirt-errors";
-import { computeUsage, memoryPercent, type TimedSample, type Usage } from "../core/usage";
+import { computeUsage, cpuPercent, memoryPercent, type TimedSample, type Usage } from "../core/usage";
 import { uuidFromDomainPath, virshMightMisread } from "../core/virsh-lifecycle";
 import { LibvirtError, toLibvirtError, VirshMissingError } from "../libvirt/errors";
 import type { DomainEvent } from "../libvirt/events";
@@ -56,6 +56,8 @@ export interface VmStoreApi {
     getDomainStats(domain: { path: string; name: string }): Promise<DomainSample>;
     getDomainName(domain: { path: string }): Promise<string>;
     lookupDomainPath(domain: { name: string }): Promise<string>;
+    /** A running domain's vCPU count from its live definition: quick while the figures call is slow. */
+    getLiveVcpuCount(domain: { path: string }): Promise<number>;
     /** One action through libvirt-dbus (a row's menu, the details page). */
     runLifecycleAction(call: { path: string; action: LifecycleAction }): Promise<void>;
     /** One action as a virsh process (batches); throws VirshMissingError where the host has no virsh. */
@@ -117,6 +119,11 @@ export class VmStore {
     private usageSamples = 0;
     private virshMissing = false;
     private figuresInFlight = false;
+    private figuresSentAt = 0;
+    // CPU time between two samples of a running domain whose vCPU count is not known yet: the share per vCPU
+    // is worked out as soon as the count arrives.
+    private cpuWithoutVcpus = new Map<string, { fromNs: number; toNs: number; elapsedMs: number }>();
+    private vcpuLookups = new Set<string>();
     // Set when a row was added, replaced or removed since the last snapshot.
     private changed = false;
 
@@ -347,6 +354,7 @@ export class VmStore {
     private refreshFigures(): void {
         if (this.figuresInFlight) return;
         this.figuresInFlight = true;
+        this.figuresSentAt = this.env.now();
         void this.api.listStats("active").then(samples => {
             for (const sample of samples) this.applyFigures(sample);
             if (this.changed) this.publish();
@@ -388,6 +396,7 @@ export class VmStore {
     private forget(name: string): void {
         if (this.rows.delete(name)) this.changed = true;
         this.previous.delete(name);
+        this.cpuWithoutVcpus.delete(name);
         const path = this.pathByName.get(name);
         if (path) this.nameByPath.delete(path);
         this.pathByName.delete(name);
@@ -431,10 +440,46 @@ export class VmStore {
         const base = old.sample.state === answered.state ? old.sample : this.withoutFigures(old.sample, answered.state);
         const sample: DomainSample = { ...base, cpuTimeNs: answered.cpuTimeNs };
         const current: TimedSample = { sample, atMs };
-        const usage = computeUsage(this.previous.get(answered.name), current);
+        const before = this.previous.get(answered.name);
+        const usage = computeUsage(before, current);
         this.previous.set(answered.name, current);
-        // A share per vCPU needs the count: until the figures call has answered, the row says "Measuring…".
-        this.setRow(old, sample, sample.vcpus === null ? { ...usage, cpuPercent: null } : usage);
+        if (sample.vcpus !== null) {
+            this.setRow(old, sample, usage);
+            return;
+        }
+        // A share per vCPU needs the count: until it is known the row says "Measuring…". The figures call
+        // brings it; when that call is slow (guests booting), the count is read per domain instead.
+        this.setRow(old, sample, { ...usage, cpuPercent: null });
+        if (before && before.sample.cpuTimeNs !== null) {
+            this.cpuWithoutVcpus.set(answered.name, { fromNs: before.sample.cpuTimeNs, toNs: answered.cpuTimeNs, elapsedMs: atMs - before.atMs });
+        }
+        if (this.figuresInFlight && this.env.now() - this.figuresSentAt >= FIRST_RATE_DELAY_MS) this.lookUpVcpus(answered.name);
+    }
+
+    private lookUpVcpus(name: string): void {
+        if (this.vcpuLookups.has(name)) return;
+        this.vcpuLookups.add(name);
+        void (async () => {
+            try {
+                const vcpus = await this.api.getLiveVcpuCount({ path: await this.resolvePath(name) });
+                const row = this.rows.get(name);
+                if (row && isActive(row.sample.state) && row.sample.vcpus === null) {
+                    this.setVcpus(row, vcpus);
+                    this.publish();
+                }
+            } catch (error) {
+                this.env.warn(`Reading the vCPU count of ${name} failed:`, error);
+            } finally {
+                this.vcpuLookups.delete(name);
+            }
+        })();
+    }
+
+    private setVcpus(row: VmRow, vcpus: number): void {
+        const pending = this.cpuWithoutVcpus.get(row.name);
+        this.cpuWithoutVcpus.delete(row.name);
+        const usage = pending ? { ...row.usage, cpuPercent: cpuPercent(pending.fromNs, pending.toNs, pending.elapsedMs, vcpus) } : row.usage;
+        this.setRow(row, { ...row.sample, vcpus }, usage);
     }
 
     // A running domain's memory and vCPUs, without its counters: CPU usage comes from applyCpuSample's
@@ -442,16 +487,18 @@ export class VmStore {
     private applyFigures(answered: DomainSample): void {
         const old = this.rows.get(answered.name);
         if (!old || old.sample.state !== answered.state || (answered.vcpus === null && answered.memoryCurrentKiB === null)) return;
+        if (answered.vcpus !== null && old.sample.vcpus === null) this.setVcpus(old, answered.vcpus);
+        const known = this.rows.get(answered.name) ?? old;
         const sample: DomainSample = {
-            ...old.sample,
-            vcpus: answered.vcpus ?? old.sample.vcpus,
+            ...known.sample,
+            vcpus: answered.vcpus ?? known.sample.vcpus,
             maxVcpus: answered.maxVcpus ?? old.sample.maxVcpus,
-            memoryMaxKiB: answered.memoryMaxKiB ?? old.sample.memoryMaxKiB,
-            memoryCurrentKiB: answered.memoryCurrentKiB ?? old.sample.memoryCurrentKiB,
-            memoryUsedKiB: answered.memoryUsedKiB ?? old.sample.memoryUsedKiB,
-            memoryUsedSource: answered.memoryUsedSource ?? old.sample.memoryUsedSource,
+            memoryMaxKiB: answered.memoryMaxKiB ?? known.sample.memoryMaxKiB,
+            memoryCurrentKiB: answered.memoryCurrentKiB ?? known.sample.memoryCurrentKiB,
+            memoryUsedKiB: answered.memoryUsedKiB ?? known.sample.memoryUsedKiB,
+            memoryUsedSource: answered.memoryUsedSource ?? known.sample.memoryUsedSource,
         };
-        this.setRow(old, sample, { ...old.usage, memoryUsedKiB: sample.memoryUsedKiB, memoryPercent: memoryPercent(sample) });
+        this.setRow(known, sample, { ...known.usage, memoryUsedKiB: sample.memoryUsedKiB, memoryPercent: memoryPercent(sample) });
     }
 
     // A row whose figures did not change keeps its object, so the list does not redraw it.

@@ -2,7 +2,7 @@
 import cockpit from "../lib/cockpit";
 import { STATS } from "../core/domain-stats";
 import { libvirtClientGeneration } from "../libvirt/connection";
-import { getDomainName, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
+import { getDomainName, getLiveVcpuCount, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
 import { subscribeDomainEvents } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
 import { runVirshLifecycle } from "../libvirt/virsh";
@@ -21,6 +21,7 @@ export const vmStore = new VmStore({
         getDomainStats,
         getDomainName,
         lookupDomainPath,
+        getLiveVcpuCount,
         runLifecycleAction,
         runVirshLifecycle,
         subscribeDomainEvents,

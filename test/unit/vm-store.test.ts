@@ -162,6 +162,11 @@ class FakeLibvirt implements VmStoreApi {
         return `/domain/${name}`;
     };
 
+    getLiveVcpuCount = async ({ path }: { path: string }): Promise<number> => {
+        await this.gate(`vcpus:${path}`);
+        return 1;
+    };
+
     runLifecycleAction = async ({ path, action }: { path: string; action: LifecycleAction }): Promise<void> => {
         await this.gate(`dbus:${action}:${path}`);
     };
@@ -236,15 +241,21 @@ describe("VmStore loading", () => {
         const figures = api.hold("stats:active");
         store.start();
         await flush();
+        // The first sample: no rate yet, and the figures call has only just gone out.
+        expect(api.count("vcpus:/domain/web")).toBe(0);
         api.host.get("web")!.cpu += 0.25e9;
         await clock.advance(FIRST_RATE_DELAY_MS);
-        // Two CPU samples, but no vCPU count yet: no share per vCPU can be given.
+        // The second sample finds the figures call still out: the vCPU count is read for the domain alone,
+        // and the share per vCPU comes from the two samples already taken (0.25 s in 0.5 s on 1 vCPU).
         expect(api.count("cpu")).toBe(2);
-        expect(rowOf(store, "web")?.usage.cpuPercent).toBeNull();
+        expect(api.count("vcpus:/domain/web")).toBe(1);
+        expect(rowOf(store, "web")?.sample.vcpus).toBe(1);
+        expect(rowOf(store, "web")?.usage.cpuPercent).toBeCloseTo(50);
+        expect(rowOf(store, "web")?.usage.memoryUsedKiB).toBeNull();
         figures.resolve();
         await flush();
-        expect(rowOf(store, "web")?.sample.vcpus).toBe(1);
         expect(rowOf(store, "web")?.usage.memoryUsedKiB).toBe(30000);
+        expect(rowOf(store, "web")?.usage.cpuPercent).toBeCloseTo(50);
         api.host.get("web")!.cpu += 0.5e9;
         await clock.advance(REFRESH_INTERVAL_MS);
         expect(rowOf(store, "web")?.usage.cpuPercent).toBeCloseTo(10);
@@ -253,7 +264,18 @@ describe("VmStore loading", () => {
         await clock.advance(REFRESH_INTERVAL_MS * 3);
         expect(api.count("cpu")).toBe(6);
         expect(api.count("stats:active")).toBe(3);
+        // The count is known now: no more per-domain look-ups.
+        expect(api.count("vcpus:/domain/web")).toBe(1);
         slow.resolve();
+    });
+
+    test("with a quick figures call no vCPU count is read per domain", async () => {
+        const { store, api, clock } = setUp([["web", RUNNING]]);
+        store.start();
+        await flush();
+        await clock.advance(FIRST_RATE_DELAY_MS);
+        expect(rowOf(store, "web")?.usage.cpuPercent).not.toBeNull();
+        expect(api.calls.filter(call => call.startsWith("vcpus:"))).toEqual([]);
     });
 
     test("single flight: refreshes asked for while a poll runs join it", async () => {
