@@ -63,8 +63,11 @@ function installProbe(config: ProbeConfig): void {
     // KVM Manager: the CPU cell holds a progress bar once two samples gave a rate ("Measuring…" before).
     // cockpit-machines has no usage in its list (columns Name, Connection, State): its running rows count
     // once their state label says running, its class being language-independent.
+    // A long KVM Manager list draws only the rows near the viewport; the others are placeholder rows that
+    // carry the row's name, state and CPU figure as attributes (src/components/WindowedTbody.tsx).
     const shows = (row: Element): boolean => kvm
-        ? row.getAttribute("data-state") === "running" && row.querySelector(".kvm-cpu-cell .kvm-usage") !== null
+        ? row.getAttribute("data-state") === "running" &&
+            (row.querySelector(".kvm-cpu-cell .kvm-usage") !== null || row.hasAttribute("data-cpu-percent"))
         : row.querySelector(".resource-state--running") !== null;
 
     const check = (): void => {
@@ -249,4 +252,51 @@ export async function startMainThreadMetrics(page: Page): Promise<() => Promise<
             return null;
         }
     };
+}
+
+/** One process the page spawned through cockpit (a "stream" channel): its argv, when opened and closed. */
+export interface SpawnedProcess {
+    argv: string[];
+    opened: number;
+    closed: number | null;
+    /** The close message's problem, if any ("not-found", "access-denied", ...). */
+    problem: string | null;
+}
+
+/**
+ * Records the processes the page spawns: cockpit opens a channel with {"command": "open", "payload":
+ * "stream", "spawn": argv, "channel": ID} on the control channel (an empty channel name) and the bridge
+ * answers {"command": "close", "channel": ID} once the process has exited and its output was sent.
+ */
+export function recordSpawns(page: Page): SpawnedProcess[] {
+    const spawned: SpawnedProcess[] = [];
+    const byChannel = new Map<string, SpawnedProcess>();
+    const control = (payload: string | Buffer): Record<string, unknown> | null => {
+        const text = typeof payload === "string" ? payload : payload.toString("utf8");
+        if (!text.startsWith("\n")) return null;
+        try {
+            const message: unknown = JSON.parse(text.slice(1));
+            return typeof message === "object" && message !== null ? message as Record<string, unknown> : null;
+        } catch {
+            return null;
+        }
+    };
+    page.on("websocket", (socket: WebSocket) => {
+        socket.on("framesent", ({ payload }) => {
+            const message = control(payload);
+            if (message?.command !== "open" || message.payload !== "stream" || !Array.isArray(message.spawn)) return;
+            const record: SpawnedProcess = { argv: message.spawn.map(String), opened: Date.now(), closed: null, problem: null };
+            spawned.push(record);
+            byChannel.set(String(message.channel), record);
+        });
+        socket.on("framereceived", ({ payload }) => {
+            const message = control(payload);
+            if (message?.command !== "close") return;
+            const record = byChannel.get(String(message.channel));
+            if (!record || record.closed !== null) return;
+            record.closed = Date.now();
+            record.problem = typeof message.problem === "string" ? message.problem : null;
+        });
+    });
+    return spawned;
 }

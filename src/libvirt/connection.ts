@@ -1,24 +1,14 @@
 // The one place that talks D-Bus to libvirt-dbus: a shared client, a typed `call`, variant unwrapping
 // and error translation. Every resource module (domains, stats, events) goes through here.
-import cockpit, { type DBusClient, type DBusError } from "../lib/cockpit";
-import { classifyLibvirtError, type LibvirtErrorKind } from "../core/libvirt-errors";
+import cockpit, { type DBusClient } from "../lib/cockpit";
+import { toLibvirtError } from "./errors";
+
+export { LibvirtError, toLibvirtError } from "./errors";
 
 export const CONNECT_PATH = "/org/libvirt/QEMU";
 export const CONNECT_IFACE = "org.libvirt.Connect";
 export const DOMAIN_IFACE = "org.libvirt.Domain";
 const PROPERTIES_IFACE = "org.freedesktop.DBus.Properties";
-
-export class LibvirtError extends Error {
-    readonly kind: LibvirtErrorKind;
-    readonly dbusName: string | undefined;
-
-    constructor(kind: LibvirtErrorKind, message: string, dbusName?: string) {
-        super(message);
-        this.name = "LibvirtError";
-        this.kind = kind;
-        this.dbusName = dbusName;
-    }
-}
 
 let client: DBusClient | null = null;
 // Counts clients opened so far: a signal subscription belongs to one client and must be made again on
@@ -40,13 +30,6 @@ export function libvirtClient(): DBusClient {
         client = created;
     }
     return client;
-}
-
-export function toLibvirtError(error: unknown): LibvirtError {
-    if (error instanceof LibvirtError) return error;
-    const dbusError = (error ?? {}) as Partial<DBusError>;
-    const message = dbusError.message || dbusError.problem || String(error);
-    return new LibvirtError(classifyLibvirtError(dbusError.name, message, dbusError.problem), message, dbusError.name);
 }
 
 export interface CallArgs {

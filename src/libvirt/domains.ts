@@ -66,3 +66,10 @@ export async function getInterfaceAddresses({ path, source }: { path: string; so
         addresses: addrs.map(([type, address, prefix]) => ({ family: type === 1 ? "ipv6" : "ipv4", address, prefix })),
     }));
 }
+
+// VIR_DOMAIN_VCPU_LIVE = 1: the running guest's vCPU count, from its live definition, without a call to QEMU
+// (which answers slowly while guests boot).
+export async function getLiveVcpuCount({ path }: { path: string }): Promise<number> {
+    const [count] = await call<[number]>({ path, iface: DOMAIN_IFACE, method: "GetVcpus", signature: "u", args: [1] });
+    return count;
+}

@@ -6,9 +6,15 @@ import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, unwrapRecord } from ".
 export const LIST_STATS = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU;
 export const DETAIL_STATS = LIST_STATS | STATS.BLOCK | STATS.INTERFACE;
 
-export async function getAllDomainStats({ stats = LIST_STATS }: { stats?: number } = {}): Promise<DomainSample[]> {
+// Which domains a GetAllDomainStats call covers: virConnectGetAllDomainStatsFlags ACTIVE = 1, INACTIVE = 2.
+export type DomainSet = "all" | "active" | "inactive";
+const DOMAIN_SET_FLAGS: Record<DomainSet, number> = { all: 0, active: 1, inactive: 2 };
+
+export async function getAllDomainStats({ stats = LIST_STATS, domains = "all" }: { stats?: number; domains?: DomainSet } = {}):
+    Promise<DomainSample[]> {
     const [records] = await call<[[string, Record<string, unknown>][]]>({
-        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu", args: [stats, STATS_NOWAIT],
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu",
+        args: [stats, STATS_NOWAIT | DOMAIN_SET_FLAGS[domains]],
     });
     return records.map(([name, record]) => parseDomainStats(name, unwrapRecord(record)));
 }

@@ -95,8 +95,9 @@ export function useDomainDetails(name: string, state: DomainState | null): Domai
                 previous.current = timed;
                 const point = { atMs: Date.now(), usage };
                 if (!stopped) setDetails(d => ({ ...d, usage, blocks, live: appendLivePoint(d.live, point, LIVE_KEEP_MS) }));
-            } catch {
+            } catch (error) {
                 // The list store reports libvirt going away; the details page keeps its last figures.
+                console.warn(`Sampling ${name} for the live graphs failed:`, error);
             }
             samples++;
             // A quick second sample gives the first rates without waiting a full interval.

@@ -8,11 +8,12 @@ import { defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn } from "./harnes
 import { openList, waitForRowState } from "./pages/vm-list";
 
 const PREFIX = `${TEST_PREFIX}batch-`;
-const STARTABLE = Array.from({ length: 5 }, (_, i) => `${PREFIX}a-off-${i + 1}`);
+// More startable VMs than the batch runs at once (BATCH_CONCURRENCY, 8), so the doomed one waits its turn.
+const STARTABLE = Array.from({ length: 10 }, (_, i) => `${PREFIX}a-off-${String(i + 1).padStart(2, "0")}`);
 const BROKEN = `${PREFIX}b-missing-disk`;
 const RUNNING = `${PREFIX}c-running`;
 const PAUSED = `${PREFIX}d-paused`;
-// Sorted last, so the batch (4 at a time, in list order) reaches it after it is gone.
+// Sorted last, so the batch (in list order) reaches it only after some starts finished, and it is gone.
 const DOOMED = `${PREFIX}z-undefined-mid-batch`;
 const ALL = [...STARTABLE, BROKEN, RUNNING, PAUSED, DOOMED];
 

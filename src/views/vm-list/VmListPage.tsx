@@ -4,7 +4,7 @@ import {
     SelectList, SelectOption, Spinner, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, type MenuToggleElement,
 } from "@patternfly/react-core";
 import { VirtualMachineIcon } from "@patternfly/react-icons";
-import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
+import { Table, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { isActive, type LifecycleAction } from "../../core/domain-state";
@@ -17,6 +17,7 @@ import { RouteLink } from "../../components/RouteLink";
 import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
 import { StateLabel } from "../../components/StateLabel";
 import { UsageCell } from "../../components/UsageCell";
+import { WindowedTbody } from "../../components/WindowedTbody";
 import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
@@ -284,12 +285,13 @@ export function VmListPage() {
                         <Th screenReaderText={_("Actions")} />
                     </Tr>
                 </Thead>
-                <Tbody>
-                    {visible.map((item, rowIndex) => (
+                <WindowedTbody items={visible} columns={COLUMNS.length + 2} keyOf={item => item.name}
+                    rowAttributes={item => ({ "data-vm-name": item.name, "data-state": item.state,
+                        "data-cpu-percent": item.cpuPercent === null ? undefined : String(item.cpuPercent) })}
+                    renderRow={(item, rowIndex) => (
                         <VmTableRow key={item.name} item={item} rowIndex={rowIndex} selected={selected.has(item.name)}
                             readOnly={readOnly} onSelect={onSelect} onAction={lifecycle.request} />
-                    ))}
-                </Tbody>
+                    )} />
             </Table>
             {visible.length === 0 &&
                 <EmptyState titleText={_("No matching virtual machines")} headingLevel="h3" id="kvm-no-match">
