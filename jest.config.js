@@ -14,7 +14,7 @@ module.exports = {
     {
       displayName: "e2e",
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
-      globalSetup: "<rootDir>/test/e2e/harness/global-setup.ts",
+      globalSetup: "<rootDir>/test/e2e/global-setup.ts",
       transform,
       testEnvironment: "node",
     },

@@ -13,11 +13,11 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Page } from "playwright-core";
-import { launchBrowser } from "../test/e2e/harness/browser";
-import { startCockpit } from "../test/e2e/harness/cockpit";
-import { run as runProgram } from "../test/e2e/harness/exec";
-import { listVms, virsh } from "../test/e2e/harness/virsh";
-import { waitFor } from "../test/e2e/harness/wait";
+import { launchBrowser } from "../test/support/browser";
+import { startCockpit } from "../test/support/cockpit";
+import { run as runProgram } from "../test/support/exec";
+import { listVms, virsh } from "../test/support/virsh";
+import { waitFor } from "../test/support/wait";
 import {
     BENCH_PREFIX, cleanupOnSignal, defineFleet, hostBusyPercent, inBatches, machineContext, median, ms, removeFleet, runningNames,
     seconds, table, waitAllShutOff,

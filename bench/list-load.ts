@@ -23,10 +23,10 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { CDPSession, Page } from "playwright-core";
-import { launchBrowser, SCREENSHOT_DIR } from "../test/e2e/harness/browser";
-import { waitFor } from "../test/e2e/harness/wait";
-import { startCockpit } from "../test/e2e/harness/cockpit";
-import { listVms } from "../test/e2e/harness/virsh";
+import { launchBrowser, SCREENSHOT_DIR } from "../test/support/browser";
+import { waitFor } from "../test/support/wait";
+import { startCockpit } from "../test/support/cockpit";
+import { listVms } from "../test/support/virsh";
 import {
     BENCH_PREFIX, cleanupOnSignal, defineFleet, hostBusyPercent, machineContext, median, ms, removeFleet, runningNames, seconds,
     table,

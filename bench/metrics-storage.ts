@@ -1,6 +1,6 @@
 // Benchmark of the metrics history: `npx tsx bench/metrics-storage.ts [--vms 100] [--days 30]`.
 //
-// 1. Lays down DAYS of history for VMS pretend VMs (bench/synthetic-fleet.ts) by running the
+// 1. Lays down DAYS of history for VMS pretend VMs (test/support/synthetic-fleet.ts) by running the
 //    collector's own tick function every 30 s of simulated time, folds included, fsync off: bytes
 //    written per tick (amortised and peak) and the database size come from here.
 // 2. Runs the bundled kvm-manager-collect as a real process (fsync on) against that history, with a
@@ -29,7 +29,7 @@ import { MetricsStore } from "../helpers/lib/metrics-store";
 import { emptyMetricValues, type BucketRow } from "../src/core/metrics/rollup";
 import { FOLD_PENDING_FILE } from "../src/core/metrics/segment-names";
 import { DAY_MS, HISTORY_RANGES, periodEnd, periodStart, tierById } from "../src/core/metrics/tiers";
-import { fleetDomstats, fleetVmName } from "./synthetic-fleet";
+import { fleetDomstats, fleetVmName } from "../test/support/synthetic-fleet";
 
 const TARGETS = { tickMs: 300, tickRssMiB: 100, bytesPerTick: 64 * 1024, yearMiB: 50, historyMs: 1000 };
 
@@ -308,8 +308,8 @@ const PICK_30D = `(async () => {
 })()`;
 
 async function measurePageChart(metricsDir: string, vm: string): Promise<number[]> {
-    const { startPageSession } = await import("../test/e2e/harness/session");
-    const { defineTinyVm, removeVm } = await import("../test/e2e/harness/virsh");
+    const { startPageSession } = await import("../test/support/session");
+    const { defineTinyVm, removeVm } = await import("../test/support/virsh");
     const aside = `${HOST_METRICS}.bench-aside`;
     const hadMetrics = existsSync(HOST_METRICS);
     if (hadMetrics) renameSync(HOST_METRICS, aside);

@@ -16,14 +16,14 @@
 // The fleet ("kvmm-bench-remote-NNN") is removed at the end, also after a failure or Ctrl-C.
 import { parseArgs } from "node:util";
 import type { Frame, Page, WebSocket } from "playwright-core";
-import { launchBrowser, screenshot, type TestBrowser } from "../test/e2e/harness/browser";
-import { run } from "../test/e2e/harness/exec";
+import { launchBrowser, screenshot, type TestBrowser } from "../test/support/browser";
+import { run } from "../test/support/exec";
 import {
     sshPath, sshTraffic, startCockpitWithSecondHost, startSecondHost, stopSecondHost, type RemoteCockpit, type SecondHost,
     type SshTraffic,
-} from "../test/e2e/harness/remote-host";
-import { sleep, waitFor } from "../test/e2e/harness/wait";
-import { cssString } from "../test/e2e/pages/vm-list";
+} from "../test/support/remote-host";
+import { sleep, waitFor } from "../test/support/wait";
+import { cssString } from "../test/support/pages/vm-list";
 import { BENCH_PREFIX, cleanupOnSignal, defineFleet, machineContext, removeFleet, table } from "./lib/fleet";
 
 const PREFIX = `${BENCH_PREFIX}remote-`;

@@ -8,9 +8,9 @@
 // card, and separately from the details page's first paint of the card until then (the card's own share).
 // The VM is removed at the end, also after a failure or Ctrl-C.
 import { parseArgs } from "node:util";
-import { launchBrowser } from "../test/e2e/harness/browser";
-import { startCockpit } from "../test/e2e/harness/cockpit";
-import { defineTinyVm, removeVm, virsh } from "../test/e2e/harness/virsh";
+import { launchBrowser } from "../test/support/browser";
+import { startCockpit } from "../test/support/cockpit";
+import { defineTinyVm, removeVm, virsh } from "../test/support/virsh";
 import { BENCH_PREFIX, cleanupOnSignal, hostBusyPercent, machineContext, median, ms, seconds, table } from "./lib/fleet";
 
 const TARGET_MS = 1000;

@@ -6,9 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { availableParallelism, loadavg } from "node:os";
-import { run } from "../../test/e2e/harness/exec";
-import { defineTinyVm, listVms, removeAllTestVms, TEST_STATE_DIR, virsh } from "../../test/e2e/harness/virsh";
-import { waitFor } from "../../test/e2e/harness/wait";
+import { run } from "../../test/support/exec";
+import { defineTinyVm, listVms, removeAllTestVms, TEST_STATE_DIR, virsh } from "../../test/support/virsh";
+import { waitFor } from "../../test/support/wait";
 
 export const BENCH_PREFIX = "kvmm-bench-";
 

@@ -1,11 +1,11 @@
 // Without administrative access the page says why and points to Cockpit's "Administrative access":
 // a user libvirt refuses sees an explanation instead of a list; a member of the libvirt group sees every
 // VM read-only, with actions disabled.
-import { launchBrowser, screenshot, type TestBrowser } from "./harness/browser";
-import { startCockpit, type CockpitServer } from "./harness/cockpit";
-import { run } from "./harness/exec";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { openList, vmRow, waitForRowState } from "./pages/vm-list";
+import { launchBrowser, screenshot, type TestBrowser } from "../support/browser";
+import { startCockpit, type CockpitServer } from "../support/cockpit";
+import { run } from "../support/exec";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
+import { openList, vmRow, waitForRowState } from "../support/pages/vm-list";
 
 const OUTSIDER = "kvmm-test-outsider";
 const VIEWER = "kvmm-test-viewer";

@@ -2,12 +2,12 @@
 // hrefs, named checkboxes, readable column headers at desktop widths and a stacked table on narrow
 // screens, and no serious or critical axe-core violations on any page, light and dark.
 import { encodeRouteSegment, routeHash } from "../../src/core/route-segment";
-import { assertNoSeriousAxeViolations } from "./harness/axe";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { openList, vmRow, waitForRowState } from "./pages/vm-list";
+import { assertNoSeriousAxeViolations } from "../support/axe";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
+import { openList, vmRow, waitForRowState } from "../support/pages/vm-list";
 
 const PREFIX = `${TEST_PREFIX}a11y-`;
 const RUNNING = `${PREFIX}running`;

@@ -1,11 +1,11 @@
 // A batch over a mix of states: shut-off VMs start, running and paused ones are skipped, a VM whose disk
 // file was removed fails with libvirt's message, and a VM undefined while the batch runs is reported.
 import { rmSync } from "node:fs";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn } from "./harness/virsh";
-import { openList, waitForRowState } from "./pages/vm-list";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn } from "../support/virsh";
+import { openList, waitForRowState } from "../support/pages/vm-list";
 
 const PREFIX = `${TEST_PREFIX}batch-`;
 // More startable VMs than the batch runs at once (BATCH_CONCURRENCY, 8), so the doomed one waits its turn.

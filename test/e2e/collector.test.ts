@@ -10,8 +10,8 @@ import { silentLogger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";
 import type { HistoryResponse } from "../../src/core/metrics/history";
 import { HOUR_MS } from "../../src/core/metrics/tiers";
-import { defineTinyVm, removeVm, uuidOf, virsh, virshOn } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
+import { defineTinyVm, removeVm, uuidOf, virsh, virshOn } from "../support/virsh";
+import { waitFor } from "../support/wait";
 
 const PREFIX = "kvmm-test-metrics-";
 const PLAIN = `${PREFIX}plain`;

@@ -3,9 +3,9 @@
 // (make run, make check) waits for it with a message, and when it gives up it shows libvirtd's own log.
 import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CommandError, run } from "./harness/exec";
-import { startLibvirtd, stopLibvirtd } from "./harness/services";
-import { virsh } from "./harness/virsh";
+import { CommandError, run } from "../support/exec";
+import { startLibvirtd, stopLibvirtd } from "../support/services";
+import { virsh } from "../support/virsh";
 
 const SETUP = resolve(__dirname, "..", "host", "setup.sh");
 const CAPS_CACHE = "/var/cache/libvirt/qemu/capabilities";

@@ -5,11 +5,11 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { run } from "./harness/exec";
-import { startPageSession, type PageSession } from "./harness/session";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { run } from "../support/exec";
+import { startPageSession, type PageSession } from "../support/session";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
 
 const RUNNING = `${TEST_PREFIX}collection "r" $(x) ü`;
 const OFF = `${TEST_PREFIX}collection off #?%`;

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { silentLogger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";
 import { DEFAULT_STATE_DIR, metricsDir } from "../../helpers/lib/paths";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { run } from "./harness/exec";
-import { defineTinyVm, removeVm, TEST_PREFIX, uuidOf, virsh } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { run } from "../support/exec";
+import { defineTinyVm, removeVm, TEST_PREFIX, uuidOf, virsh } from "../support/virsh";
+import { waitFor } from "../support/wait";
 
 const VM = `${TEST_PREFIX}graphs 'ü' $(x)`;
 

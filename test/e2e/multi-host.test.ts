@@ -5,15 +5,15 @@
 // list, an action, the details page and its history work there, and that the page's libvirt and helper
 // channels went to the second host (a page that opened them on localhost would pass the rest).
 import type { Frame, Locator } from "playwright-core";
-import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "./harness/browser";
-import { run } from "./harness/exec";
+import { launchBrowser, screenshot, type TestBrowser, type TestPage } from "../support/browser";
+import { run } from "../support/exec";
 import {
     recordOpenedChannels, sshPath, startCockpitWithSecondHost, startSecondHost, stopSecondHost, type OpenedChannel,
     type RemoteCockpit, type SecondHost,
-} from "./harness/remote-host";
-import { defineTinyVm, domState, removeVm, TEST_PREFIX, waitForState } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
-import { cssString } from "./pages/vm-list";
+} from "../support/remote-host";
+import { defineTinyVm, domState, removeVm, TEST_PREFIX, waitForState } from "../support/virsh";
+import { waitFor } from "../support/wait";
+import { cssString } from "../support/pages/vm-list";
 
 // No '#' in the name: Cockpit 287's cockpit.location writes it into the URL unencoded, which cuts the path
 // there (a bug of the page on every host, reported separately).

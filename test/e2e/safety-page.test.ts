@@ -1,12 +1,12 @@
 // Issue 7 on the page: a name opens exactly that VM whatever it contains, a batch acts only on the
 // selected VMs the list shows, and confirmations and results show names that look alike as different.
 import { displayNameText } from "../../src/core/display-name";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { defineTinyVm, domState, removeVm, TEST_PREFIX, waitForState } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
-import { cssString, openList, vmRow, waitForRowState } from "./pages/vm-list";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { defineTinyVm, domState, removeVm, TEST_PREFIX, waitForState } from "../support/virsh";
+import { waitFor } from "../support/wait";
+import { cssString, openList, vmRow, waitForRowState } from "../support/pages/vm-list";
 
 // Every character class a route must carry ("/" only in the unit test: libvirt refuses it in VM names).
 const ROUTE_PREFIX = `${TEST_PREFIX}route-`;

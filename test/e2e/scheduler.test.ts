@@ -7,8 +7,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScheduleDocument } from "../../src/core/schedule/schedule-document";
-import { defineTinyVm, domState, removeVm } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
+import { defineTinyVm, domState, removeVm } from "../support/virsh";
+import { waitFor } from "../support/wait";
 
 const SCHEDULER = "/usr/local/bin/kvm-manager-scheduler";
 const PREFIX = "kvmm-sched-";

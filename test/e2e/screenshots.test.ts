@@ -1,10 +1,10 @@
 // Pictures of the pages as a person sees them, taken on a fleet of 20 real VMs (8 running), and the
 // check behind the foundation's "done": every running VM in the list shows live usage.
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { openList, runningRowsWithUsage } from "./pages/vm-list";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
+import { openList, runningRowsWithUsage } from "../support/pages/vm-list";
 
 const PREFIX = `${TEST_PREFIX}fleet-`;
 const NAMES = Array.from({ length: 20 }, (_, i) =>

@@ -2,9 +2,9 @@
 // that field with Save disabled, never a silent 0; a failed read leaves nothing to save against; and the
 // messages about a damaged file are the page's own, translatable ones.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
 
 const CONFIG_DIR = "/etc/kvm-manager";
 const POLICY = `${CONFIG_DIR}/retention.json`;

@@ -1,9 +1,9 @@
 // The Settings page edits /etc/kvm-manager/retention.json: validation before saving, an atomic write,
 // a damaged file reported and kept until the admin replaces it on purpose, and "Clean up now".
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
 
 const CONFIG_DIR = "/etc/kvm-manager";
 const POLICY = `${CONFIG_DIR}/retention.json`;

@@ -1,9 +1,9 @@
 // The stack end to end at its simplest: the installed package is visible to the bridge, and the page
 // loads through cockpit-ws in Chromium with cockpit.js and Cockpit's fonts, alone and in the shell. Says
 // nothing about the page's own content.
-import { bridgePackages, startCockpit, PACKAGE_NAME, type CockpitServer } from "./harness/cockpit";
-import { launchBrowser, screenshot, type TestBrowser } from "./harness/browser";
-import { waitFor } from "./harness/wait";
+import { bridgePackages, startCockpit, PACKAGE_NAME, type CockpitServer } from "../support/cockpit";
+import { launchBrowser, screenshot, type TestBrowser } from "../support/browser";
+import { waitFor } from "../support/wait";
 
 let cockpit: CockpitServer;
 let browser: TestBrowser;

@@ -5,14 +5,14 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator } from "playwright-core";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { run } from "./harness/exec";
-import { startPageSession, type PageSession } from "./harness/session";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { run } from "../support/exec";
+import { startPageSession, type PageSession } from "../support/session";
 import {
     defineTinyVm, removeVm, TEST_IMAGE_DIR, TEST_PREFIX, virsh, virshOn, waitForState, xmlEscape, type TestVm,
-} from "./harness/virsh";
-import { waitFor } from "./harness/wait";
+} from "../support/virsh";
+import { waitFor } from "../support/wait";
 
 const OFF = `${TEST_PREFIX}snap-off "ü" #1`;
 const RUNNING = `${TEST_PREFIX}snap-running`;

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TimersStatus } from "../../src/core/collection-status";
 import type { HistoryResponse } from "../../src/core/metrics/history";
-import { CommandError, run } from "./harness/exec";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { waitFor } from "./harness/wait";
+import { CommandError, run } from "../support/exec";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
+import { waitFor } from "../support/wait";
 
 const REPO = resolve(__dirname, "..", "..");
 const RUNNER = "/usr/local/bin/kvm-manager-timers";

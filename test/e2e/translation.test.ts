@@ -1,11 +1,11 @@
 // Strings go through cockpit.gettext and the build turns po/de.po into po.de.js, which the bridge serves
 // for po.js when the shell's language cookie says German. The shell translates the manifest's menu label
 // and search keywords with the same file; cockpit.translate() does the page's <title>.
-import type { TestBrowser } from "./harness/browser";
-import { PACKAGE_NAME, type CockpitServer } from "./harness/cockpit";
-import { defineTinyVm, removeVm, TEST_PREFIX } from "./harness/virsh";
-import { startPageSession, type PageSession } from "./harness/session";
-import { waitFor } from "./harness/wait";
+import type { TestBrowser } from "../support/browser";
+import { PACKAGE_NAME, type CockpitServer } from "../support/cockpit";
+import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
+import { startPageSession, type PageSession } from "../support/session";
+import { waitFor } from "../support/wait";
 
 // Its own VM, so the list (and its filter) shows whatever else the host has or lacks.
 const VM = `${TEST_PREFIX}translation`;

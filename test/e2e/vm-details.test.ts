@@ -2,13 +2,13 @@
 // shows what virsh reports for it.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { run } from "./harness/exec";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { run } from "../support/exec";
 import { formatBytes } from "../../src/core/format";
-import { waitFor } from "./harness/wait";
-import { removeVm, TEST_IMAGE_DIR, TEST_PREFIX, virsh, virshOn, xmlEscape } from "./harness/virsh";
+import { waitFor } from "../support/wait";
+import { removeVm, TEST_IMAGE_DIR, TEST_PREFIX, virsh, virshOn, xmlEscape } from "../support/virsh";
 
 const NAME = `${TEST_PREFIX}details "two disks" ü`;
 const NETWORK = `${TEST_PREFIX}net`;

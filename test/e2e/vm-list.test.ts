@@ -2,15 +2,15 @@
 // the real VM, changes made with virsh appear without reload, hostile names are harmless, and a stopped
 // libvirtd is reported and recovered from.
 import { existsSync, rmSync } from "node:fs";
-import { screenshot, type TestPage } from "./harness/browser";
-import type { CockpitServer } from "./harness/cockpit";
-import { startPageSession, type PageSession } from "./harness/session";
-import { startLibvirtd, stopLibvirtd } from "./harness/services";
+import { screenshot, type TestPage } from "../support/browser";
+import type { CockpitServer } from "../support/cockpit";
+import { startPageSession, type PageSession } from "../support/session";
+import { startLibvirtd, stopLibvirtd } from "../support/services";
 import {
     defineGuestVm, defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn, waitForState, waitGuestReady,
-} from "./harness/virsh";
-import { waitFor } from "./harness/wait";
-import { openList, rowState, runRowAction, vmRow, waitForRowState } from "./pages/vm-list";
+} from "../support/virsh";
+import { waitFor } from "../support/wait";
+import { openList, rowState, runRowAction, vmRow, waitForRowState } from "../support/pages/vm-list";
 
 const PREFIX = `${TEST_PREFIX}list-`;
 const TINY = `${PREFIX}tiny`;

@@ -3,7 +3,7 @@
 // finer tiers where those still hold the data.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fleetVmName } from "../../bench/synthetic-fleet";
+import { fleetVmName } from "../support/synthetic-fleet";
 import { JOURNAL_FILE } from "../../helpers/lib/metrics-store";
 import { HOUR_MS, MINUTE_MS } from "../../src/core/metrics/tiers";
 import { simulateTicks, tempStore, type TestStore } from "./metrics-helpers";

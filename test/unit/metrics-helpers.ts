@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fleetDomstats } from "../../bench/synthetic-fleet";
+import { fleetDomstats } from "../support/synthetic-fleet";
 import { collectTick, type TickReport } from "../../helpers/lib/collector";
 import { createLogger, type Logger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";

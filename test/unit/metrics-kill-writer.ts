@@ -7,7 +7,7 @@
 //   after-rename:N    SIGKILL just after the N-th rename (before the directory is fsynced)
 import fs from "node:fs";
 import { join } from "node:path";
-import { fleetDomstats } from "../../bench/synthetic-fleet";
+import { fleetDomstats } from "../support/synthetic-fleet";
 import { collectTick } from "../../helpers/lib/collector";
 import { createLogger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
-import { fleetVmName } from "../../bench/synthetic-fleet";
+import { fleetVmName } from "../support/synthetic-fleet";
 import { createLogger } from "../../helpers/lib/log";
 import { MetricsStore } from "../../helpers/lib/metrics-store";
 import { bucketStart, HOUR_MS, periodStart } from "../../src/core/metrics/tiers";

@@ -8,7 +8,7 @@ import {
     writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { fleetVmName } from "../../bench/synthetic-fleet";
+import { fleetVmName } from "../support/synthetic-fleet";
 import { appendDurable, SymlinkRefusedError, writeFileAtomic, writeStateFile } from "../../helpers/lib/durable-fs";
 import { acquireLock } from "../../helpers/lib/lock";
 import { JOURNAL_FILE, MetricsStore } from "../../helpers/lib/metrics-store";

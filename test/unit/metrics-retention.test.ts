@@ -2,7 +2,7 @@
 // clean-up is due, what it removes, and the clean-up itself on a real history in a temporary directory.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fleetVmName } from "../../bench/synthetic-fleet";
+import { fleetVmName } from "../support/synthetic-fleet";
 import { PolicyInvalidError, readLastCleanup, runRetention } from "../../helpers/lib/retention-runner";
 import {
     DEFAULT_RETENTION_POLICY, isCleanupDue, isRowExpired, lastScheduledCleanup, retentionCutoffMs, retentionPolicyDocument,

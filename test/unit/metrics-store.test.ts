@@ -2,7 +2,7 @@
 // steps down the tiers, reading back, expiry, late samples, the lock, schema versions.
 import fs, { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { fleetVmName } from "../../bench/synthetic-fleet";
+import { fleetVmName } from "../support/synthetic-fleet";
 import { LibvirtUnavailableError, collectTick } from "../../helpers/lib/collector";
 import { LockBusyError, acquireLock } from "../../helpers/lib/lock";
 import { JOURNAL_FILE, SchemaTooNewError, migrateSegmentDb } from "../../helpers/lib/metrics-store";

@@ -20,7 +20,7 @@ import { PACKAGE_NAME, startCockpit, type CockpitServer } from "./cockpit";
 import { run } from "./exec";
 import { waitFor } from "./wait";
 
-const SECOND_HOST_SCRIPT = resolve(__dirname, "../../host/second-host.sh");
+const SECOND_HOST_SCRIPT = resolve(__dirname, "../host/second-host.sh");
 
 export interface SecondHost {
     address: string;

@@ -2,7 +2,7 @@
 // (`domstats --raw`, then the domain IDs) for N VMs at any time, with counters that grow the way a real VM's do, so the collector's whole path (parse,
 // rates, journal, folds) runs on it unchanged.
 
-import { DOMAIN_IDS_MARKER } from "../src/core/metrics/virsh-domstats";
+import { DOMAIN_IDS_MARKER } from "../../src/core/metrics/virsh-domstats";
 
 export interface FleetOptions {
     vms: number;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
-export const SCREENSHOT_DIR = resolve(__dirname, "../../../test-results/screenshots");
+export const SCREENSHOT_DIR = resolve(__dirname, "../../test-results/screenshots");
 
 // Flags that work as root on the test hosts; headless and the empty profile come from Playwright's
 // own options below.
