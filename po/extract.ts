@@ -1,6 +1,6 @@
 // Extracts every translatable string of the page into po/kvm-manager.pot. It reads the sources with the
 // TypeScript compiler's own parser (TSX included, which xgettext cannot read) and recognises
-// _("..."), N_("..."), cockpit.gettext("...") and cockpit.ngettext("...", "...", n); manifest.json and
+// _("..."), N_("..."), cockpit.gettext("...") and (cockpit.)ngettext("...", "...", n); manifest.json and
 // index.html add theirs through po/static-strings.ts.
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -59,7 +59,7 @@ export function extractMessages(files: string[]): Map<string, GetTextTranslation
                 if (name === "_" || name === "N_" || name === "cockpit.gettext") {
                     const msgid = literal(node.arguments[0]);
                     if (msgid) add(msgid, null, reference);
-                } else if (name === "cockpit.ngettext") {
+                } else if (name === "ngettext" || name === "cockpit.ngettext") {
                     const singular = literal(node.arguments[0]);
                     const plural = literal(node.arguments[1]);
                     if (singular && plural) add(singular, plural, reference);

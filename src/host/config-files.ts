@@ -6,7 +6,7 @@
 // blocking open(), so a FIFO there would hang the whole bridge, and with it every other channel of the
 // session (the VM list too). And a parse error never quotes the text: the path may be a symlink to a
 // file of secrets.
-import cockpit, { type SpawnError } from "../lib/cockpit";
+import cockpit, { type SpawnError, _ } from "../lib/cockpit";
 import { parseJsonText, type JsonSyntaxProblem } from "../core/json-text";
 import type { ValidationError, ValidationResult } from "../core/metrics/validation";
 
@@ -34,11 +34,11 @@ type PathKind = { kind: "missing" } | { kind: "regular"; size: number } | { kind
 // st_mode's file type bits (S_IFMT) as `stat --printf=%f` prints them, in hex.
 const S_IFMT = 0o170000;
 const FILE_TYPES: Record<number, () => string> = {
-    0o010000: () => cockpit.gettext("a named pipe (FIFO)"),
-    0o020000: () => cockpit.gettext("a character device"),
-    0o040000: () => cockpit.gettext("a directory"),
-    0o060000: () => cockpit.gettext("a block device"),
-    0o140000: () => cockpit.gettext("a socket"),
+    0o010000: () => _("a named pipe (FIFO)"),
+    0o020000: () => _("a character device"),
+    0o040000: () => _("a directory"),
+    0o060000: () => _("a block device"),
+    0o140000: () => _("a socket"),
 };
 
 async function checkPath(path: string): Promise<PathKind> {
@@ -50,24 +50,24 @@ async function checkPath(path: string): Promise<PathKind> {
     } catch (error) {
         const spawnError = error as SpawnError;
         if (spawnError.exit_status === 1 && spawnError.message.includes("No such file or directory")) return { kind: "missing" };
-        throw new ConfigFileError(cockpit.format(cockpit.gettext("$0 could not be checked: $1"), path, spawnError.message));
+        throw new ConfigFileError(cockpit.format(_("$0 could not be checked: $1"), path, spawnError.message));
     }
     const [modeHex, sizeText] = output.trim().split(" ");
     const type = parseInt(modeHex, 16) & S_IFMT;
     if (type === 0o100000) return { kind: "regular", size: Number(sizeText) };
-    return { kind: "other", description: (FILE_TYPES[type] ?? (() => cockpit.gettext("not a regular file")))() };
+    return { kind: "other", description: (FILE_TYPES[type] ?? (() => _("not a regular file")))() };
 }
 
 function jsonProblemText(problem: JsonSyntaxProblem): string {
     switch (problem) {
-    case "empty": return cockpit.gettext("the file is empty");
-    case "unexpected-character": return cockpit.gettext("unexpected character");
-    case "unexpected-end": return cockpit.gettext("the text ends before the JSON is complete");
-    case "unterminated-string": return cockpit.gettext("a string is not closed on its line");
-    case "control-character-in-string": return cockpit.gettext("a control character inside a string");
-    case "invalid-escape": return cockpit.gettext("an invalid escape sequence in a string");
-    case "invalid-number": return cockpit.gettext("an invalid number");
-    case "trailing-content": return cockpit.gettext("more text after the end of the JSON value");
+    case "empty": return _("the file is empty");
+    case "unexpected-character": return _("unexpected character");
+    case "unexpected-end": return _("the text ends before the JSON is complete");
+    case "unterminated-string": return _("a string is not closed on its line");
+    case "control-character-in-string": return _("a control character inside a string");
+    case "invalid-escape": return _("an invalid escape sequence in a string");
+    case "invalid-number": return _("an invalid number");
+    case "trailing-content": return _("more text after the end of the JSON value");
     }
 }
 
@@ -76,11 +76,11 @@ async function requireRegularFile(path: string): Promise<void> {
     const found = await checkPath(path);
     if (found.kind === "other") {
         throw new ConfigFileError(cockpit.format(
-            cockpit.gettext("$0 is $1, not a regular file. It was not read, and is left as it is."), path, found.description));
+            _("$0 is $1, not a regular file. It was not read, and is left as it is."), path, found.description));
     }
     if (found.kind === "regular" && found.size > CONFIG_MAX_BYTES) {
         throw new ConfigFileError(cockpit.format(
-            cockpit.gettext("$0 is larger than $1 KiB, far too large for this file. It was not read, and is left as it is."),
+            _("$0 is larger than $1 KiB, far too large for this file. It was not read, and is left as it is."),
             path, CONFIG_MAX_BYTES / 1024));
     }
 }
@@ -98,7 +98,7 @@ export async function readJsonConfig<T>(path: string, validate: (input: unknown)
         if (!parsed.ok) {
             return {
                 kind: "invalid", tag, errors: [],
-                message: cockpit.format(cockpit.gettext("$0 is not valid JSON: $1 at line $2, column $3"),
+                message: cockpit.format(_("$0 is not valid JSON: $1 at line $2, column $3"),
                     path, jsonProblemText(parsed.error.problem), parsed.error.line, parsed.error.column),
             };
         }
@@ -106,7 +106,7 @@ export async function readJsonConfig<T>(path: string, validate: (input: unknown)
         if (!result.ok) {
             return {
                 kind: "invalid", tag, errors: result.errors,
-                message: cockpit.format(cockpit.gettext("$0 has settings that are not valid"), path),
+                message: cockpit.format(_("$0 has settings that are not valid"), path),
             };
         }
         return { kind: "ok", value: result.value, tag };
@@ -122,7 +122,7 @@ export async function writeJsonConfig(path: string, value: unknown, expectedTag:
     const found = await checkPath(path);
     if (found.kind === "other") {
         throw new ConfigFileError(cockpit.format(
-            cockpit.gettext("$0 is $1, not a regular file, and is not replaced. Remove it first if a policy file should be there."),
+            _("$0 is $1, not a regular file, and is not replaced. Remove it first if a policy file should be there."),
             path, found.description));
     }
     const file = cockpit.file(path, { superuser: "require" });

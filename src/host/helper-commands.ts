@@ -1,7 +1,7 @@
 // The page's side of the host helper commands (helpers/commands/*): run through cockpit.spawn with argv
 // only, so VM names never meet a shell, and read their --json answers. `make install` links them into
 // $(PREFIX)/bin, which is on the bridge's PATH.
-import cockpit, { type SpawnError } from "../lib/cockpit";
+import cockpit, { type SpawnError, _ } from "../lib/cockpit";
 
 export class HelperCommandError extends Error {
     readonly exitStatus: number | null;
@@ -36,13 +36,13 @@ export async function runHelperJson<T>(argv: string[]): Promise<T> {
     } catch (failure) {
         const { error: spawnError, stdout } = failure as { error: SpawnError; stdout?: string };
         const message = spawnError.problem === "not-found"
-            ? cockpit.format(cockpit.gettext("$0 is not installed on this host"), argv[0])
+            ? cockpit.format(_("$0 is not installed on this host"), argv[0])
             : jsonErrorOf(stdout) ?? spawnError.message;
         throw new HelperCommandError(message, spawnError.exit_status ?? null);
     }
     try {
         return JSON.parse(output) as T;
     } catch {
-        throw new HelperCommandError(cockpit.format(cockpit.gettext("$0 gave an answer that is not JSON"), argv[0]), null);
+        throw new HelperCommandError(cockpit.format(_("$0 gave an answer that is not JSON"), argv[0]), null);
     }
 }

@@ -126,3 +126,4 @@ export default cockpit;
 
 export const _ = (message: string): string => cockpit.gettext(message);
 export const N_ = (message: string): string => message;
+export const ngettext = (singular: string, plural: string, count: number): string => cockpit.ngettext(singular, plural, count);

@@ -1,5 +1,5 @@
 // The page's one VM store (src/state/vm-list-state.ts), wired to libvirt-dbus, virsh and cockpit.
-import cockpit from "../lib/cockpit";
+import cockpit, { _ } from "../lib/cockpit";
 import { STATS } from "../core/domain-stats";
 import { libvirtClientGeneration } from "../libvirt/connection";
 import { getDomainName, getLiveVcpuCount, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
@@ -33,7 +33,7 @@ export const vmStore = new VmStore({
         now: () => performance.now(),
         setTimeout: (callback, ms) => window.setTimeout(callback, ms),
         clearTimeout: handle => window.clearTimeout(handle as number),
-        vanishedMessage: name => cockpit.format(cockpit.gettext("$0 no longer exists"), name),
+        vanishedMessage: name => cockpit.format(_("$0 no longer exists"), name),
         warn: (message, error) => console.warn(message, error),
     },
 });

@@ -1,7 +1,7 @@
 // The question before a batch action: which VMs it acts on (by name, with invisible characters shown),
 // and how many selected VMs the filter hides, which it leaves alone.
 import { Alert } from "@patternfly/react-core";
-import cockpit, { _ } from "../../lib/cockpit";
+import cockpit, { _, ngettext } from "../../lib/cockpit";
 import type { LifecycleAction } from "../../core/domain-state";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DisplayName } from "../../components/DisplayName";
@@ -18,12 +18,12 @@ export function batchNeedsConfirmation(action: LifecycleAction, hiddenCount: num
 
 function title(action: LifecycleAction, count: number): string {
     switch (action) {
-    case "start": return cockpit.ngettext("Start $0 virtual machine?", "Start $0 virtual machines?", count);
-    case "shutdown": return cockpit.ngettext("Shut down $0 virtual machine?", "Shut down $0 virtual machines?", count);
-    case "forceOff": return cockpit.ngettext("Force off $0 virtual machine?", "Force off $0 virtual machines?", count);
-    case "reboot": return cockpit.ngettext("Reboot $0 virtual machine?", "Reboot $0 virtual machines?", count);
-    case "pause": return cockpit.ngettext("Pause $0 virtual machine?", "Pause $0 virtual machines?", count);
-    case "resume": return cockpit.ngettext("Resume $0 virtual machine?", "Resume $0 virtual machines?", count);
+    case "start": return ngettext("Start $0 virtual machine?", "Start $0 virtual machines?", count);
+    case "shutdown": return ngettext("Shut down $0 virtual machine?", "Shut down $0 virtual machines?", count);
+    case "forceOff": return ngettext("Force off $0 virtual machine?", "Force off $0 virtual machines?", count);
+    case "reboot": return ngettext("Reboot $0 virtual machine?", "Reboot $0 virtual machines?", count);
+    case "pause": return ngettext("Pause $0 virtual machine?", "Pause $0 virtual machines?", count);
+    case "resume": return ngettext("Resume $0 virtual machine?", "Resume $0 virtual machines?", count);
     }
 }
 
@@ -54,10 +54,10 @@ export function BatchConfirmDialog({ action, names, hiddenCount, onConfirm, onCa
                     {names.slice(0, NAMES_SHOWN).map(name => <li key={name} data-vm-name={name}><DisplayName name={name} /></li>)}
                 </ul>
                 {more > 0 &&
-                    <p id="kvm-batch-confirm-more">{cockpit.format(cockpit.ngettext("and $0 more", "and $0 more", more), more)}</p>}
+                    <p id="kvm-batch-confirm-more">{cockpit.format(ngettext("and $0 more", "and $0 more", more), more)}</p>}
                 {hiddenCount > 0 &&
                     <Alert isInline isPlain variant="info" id="kvm-batch-confirm-hidden"
-                        title={cockpit.format(cockpit.ngettext(
+                        title={cockpit.format(ngettext(
                             "$0 selected virtual machine is hidden by the filter and is left alone.",
                             "$0 selected virtual machines are hidden by the filter and are left alone.", hiddenCount), hiddenCount)} />}
             </>}

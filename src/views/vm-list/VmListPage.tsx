@@ -6,7 +6,7 @@ import {
 import { VirtualMachineIcon } from "@patternfly/react-icons";
 import { Table, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import cockpit, { _ } from "../../lib/cockpit";
+import cockpit, { _, ngettext } from "../../lib/cockpit";
 import { isActive, type LifecycleAction } from "../../core/domain-state";
 import { formatBytes, formatPercent } from "../../core/format";
 import {
@@ -258,15 +258,15 @@ export function VmListPage() {
                         {selectedNames.length + hiddenSelectedCount > 0 &&
                             <ToolbarItem id="kvm-selected-count" alignSelf="center">
                                 {hiddenSelectedCount === 0
-                                    ? cockpit.format(cockpit.ngettext("$0 selected", "$0 selected", selectedNames.length), selectedNames.length)
-                                    : cockpit.format(cockpit.ngettext("$0 selected ($1 more hidden by the filter)",
+                                    ? cockpit.format(ngettext("$0 selected", "$0 selected", selectedNames.length), selectedNames.length)
+                                    : cockpit.format(ngettext("$0 selected ($1 more hidden by the filter)",
                                         "$0 selected ($1 more hidden by the filter)", selectedNames.length),
                                     selectedNames.length, hiddenSelectedCount)}
                             </ToolbarItem>}
                     </ToolbarGroup>
                     <ToolbarItem variant="pagination" id="kvm-vm-count">
                         {visible.length === allRows.length
-                            ? cockpit.format(cockpit.ngettext("$0 virtual machine", "$0 virtual machines", allRows.length), allRows.length)
+                            ? cockpit.format(ngettext("$0 virtual machine", "$0 virtual machines", allRows.length), allRows.length)
                             : cockpit.format(_("$0 of $1 virtual machines"), visible.length, allRows.length)}
                     </ToolbarItem>
                 </ToolbarContent>
