@@ -1,7 +1,7 @@
 // What the details page knows about one VM: its definition (re-read when its state changes, since a
 // start or shutdown can change the live XML), autostart, guest addresses, and live rates from its own
 // 5 s samples. The list's store stays the source of truth for state, pending actions and errors.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import cockpit from "../lib/cockpit";
 import { parseDomainXml, type DomainDescription } from "../core/domain-xml";
 import { appendLivePoint, type LivePoint } from "../core/metrics/live-series";
@@ -52,11 +52,15 @@ async function loadAddresses(path: string): Promise<InterfaceAddresses[]> {
 
 export function useDomainDetails(name: string, state: DomainState | null): DomainDetails & {
     toggleAutostart: (value: boolean) => Promise<void>;
+    reloadDefinition: () => void;
 } {
     const [details, setDetails] = useState<DomainDetails>(EMPTY);
+    // Bumped after changes that send no domain event but change the definition (an external snapshot
+    // moves the VM onto an overlay file).
+    const [definitionVersion, setDefinitionVersion] = useState(0);
     const previous = useRef<TimedSample | undefined>(undefined);
 
-    // Definition, autostart and addresses: on open and whenever the state changes.
+    // Definition, autostart and addresses: on open, whenever the state changes, and on reloadDefinition().
     useEffect(() => {
         if (state === null) return;
         let cancelled = false;
@@ -76,7 +80,7 @@ export function useDomainDetails(name: string, state: DomainState | null): Domai
         return () => {
             cancelled = true;
         };
-    }, [name, state]);
+    }, [name, state, definitionVersion]);
 
     // Live rates: one GetStats for this VM every 5 s while the page is visible.
     useEffect(() => {
@@ -123,5 +127,7 @@ export function useDomainDetails(name: string, state: DomainState | null): Domai
         setDetails(d => ({ ...d, autostart: value }));
     };
 
-    return { ...details, toggleAutostart };
+    const reloadDefinition = useCallback(() => setDefinitionVersion(v => v + 1), []);
+
+    return { ...details, toggleAutostart, reloadDefinition };
 }

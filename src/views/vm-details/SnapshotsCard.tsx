@@ -41,11 +41,14 @@ function failureTitle(pending: Pending): string {
     }
 }
 
-export function SnapshotsCard({ name, state, domain, readOnly }: {
+export function SnapshotsCard({ name, state, domain, readOnly, onDefinitionChanged }: {
     name: string;
     state: DomainState;
     domain: DomainDescription | null;
     readOnly: boolean;
+    // A snapshot action can change the domain's definition without a domain event (a disk-only snapshot
+    // moves its disks onto overlays): the details page then re-reads it.
+    onDefinitionChanged: () => void;
 }) {
     const { snapshots, error, reload } = useSnapshots(name);
     const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -64,6 +67,7 @@ export function SnapshotsCard({ name, state, domain, readOnly }: {
             setFailure({ title: failureTitle(what), message: toLibvirtError(err).message });
         } finally {
             setPending(null);
+            onDefinitionChanged();
             await reload();
         }
     };

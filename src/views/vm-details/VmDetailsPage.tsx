@@ -22,6 +22,7 @@ import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
 import { HistoryCard } from "./HistoryCard";
 import { SnapshotsCard } from "./SnapshotsCard";
+import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
 const dash = "–";
@@ -228,7 +229,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                 event.preventDefault();
                 cockpit.location.go([]);
             }}>{_("Virtual machines")}</BreadcrumbItem>
-            <BreadcrumbItem isActive>{name}</BreadcrumbItem>
+            <BreadcrumbItem isActive><DisplayName name={name} truncate /></BreadcrumbItem>
         </Breadcrumb>
     );
 
@@ -258,7 +259,7 @@ export function VmDetailsPage({ name }: { name: string }) {
         <PageSection id="kvm-vm-details" data-vm-name={name}>
             {breadcrumb}
             <Flex className="kvm-details-header" alignItems={{ default: "alignItemsCenter" }}>
-                <FlexItem><Title headingLevel="h1" id="kvm-details-name">{name}</Title></FlexItem>
+                <FlexItem><Title headingLevel="h1" id="kvm-details-name"><DisplayName name={name} /></Title></FlexItem>
                 <FlexItem>
                     {row.pending
                         ? <span className="kvm-pending"><Spinner size="sm" /> {pendingLabel(row.pending)}</span>
@@ -298,7 +299,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
                 <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
-                <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly} /></GridItem>
+                <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
+                    onDefinitionChanged={details.reloadDefinition} /></GridItem>
             </Grid>
             {lifecycle.dialog}
         </PageSection>
