@@ -17,8 +17,8 @@ import { z } from "zod";
 import {
     documentFileName, documentNameProblem, serialiseDocument, validateDocument, type DocumentError, type DocumentKind,
 } from "../core/config/documents";
-import type { JsonSyntaxProblem } from "../core/json-text";
 import cockpit, { _, type SpawnError } from "../lib/cockpit";
+import { jsonProblemText } from "./config-files";
 import { runHelperJson } from "./helper-commands";
 
 // The page's CSP forbids eval; zod would otherwise try to compile its parsers with new Function.
@@ -92,19 +92,6 @@ export async function writeDocument<T>(kind: DocumentKind<T>, name: string, valu
         throw new DocumentWriteError(cockpit.format(_("$0 could not be saved: $1"), path, spawnError.message), false);
     } finally {
         file.close();
-    }
-}
-
-function jsonProblemText(problem: JsonSyntaxProblem): string {
-    switch (problem) {
-    case "empty": return _("the file is empty");
-    case "unexpected-character": return _("unexpected character");
-    case "unexpected-end": return _("the text ends before the JSON is complete");
-    case "unterminated-string": return _("a string is not closed on its line");
-    case "control-character-in-string": return _("a control character inside a string");
-    case "invalid-escape": return _("an invalid escape sequence in a string");
-    case "invalid-number": return _("an invalid number");
-    case "trailing-content": return _("more text after the end of the JSON value");
     }
 }
 

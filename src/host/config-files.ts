@@ -58,7 +58,8 @@ async function checkPath(path: string): Promise<PathKind> {
     return { kind: "other", description: (FILE_TYPES[type] ?? (() => _("not a regular file")))() };
 }
 
-function jsonProblemText(problem: JsonSyntaxProblem): string {
+// The page's own words for core's JSON syntax problems (core's are English, for logs).
+export function jsonProblemText(problem: JsonSyntaxProblem): string {
     switch (problem) {
     case "empty": return _("the file is empty");
     case "unexpected-character": return _("unexpected character");

@@ -4,7 +4,7 @@
 // names are allowed, turning a file's text into a valid current document or an error that says what
 // and where (never quoting the text: a file may hold anything), and the text a writer puts on disk.
 import type { z } from "zod";
-import { parseJsonText, type JsonSyntaxError } from "../json-text";
+import { describeJsonSyntaxError, parseJsonText, type JsonSyntaxError } from "../json-text";
 
 export const DOCUMENT_SUFFIX = ".json";
 
@@ -126,22 +126,11 @@ export function serialiseDocument<T>(kind: DocumentKind<T>, value: T): string {
     return JSON.stringify(checked.value, null, 2) + "\n";
 }
 
-const JSON_PROBLEM_TEXT: Record<JsonSyntaxError["problem"], string> = {
-    "empty": "the file is empty",
-    "unexpected-character": "unexpected character",
-    "unexpected-end": "the text ends before the JSON is complete",
-    "unterminated-string": "a string is not closed on its line",
-    "control-character-in-string": "a control character inside a string",
-    "invalid-escape": "an invalid escape sequence in a string",
-    "invalid-number": "an invalid number",
-    "trailing-content": "more text after the end of the JSON value",
-};
-
 // English, for logs and the helpers' --json answers; the page words its own through gettext.
 export function describeDocumentError(error: DocumentError): string {
     switch (error.problem) {
     case "json":
-        return `not valid JSON: ${JSON_PROBLEM_TEXT[error.json.problem]} at line ${error.json.line}, column ${error.json.column}`;
+        return `not valid JSON: ${describeJsonSyntaxError(error.json)}`;
     case "not-an-object":
         return "not a JSON object";
     case "version":
