@@ -16,6 +16,7 @@ import {
     serialiseDocument, type DocumentError, type DocumentKind,
 } from "../../src/core/config/documents";
 import { writeFileAtomic } from "./durable-fs";
+import { fileKind } from "./json-config";
 
 export const NO_FILE_TAG = "-";
 
@@ -63,13 +64,7 @@ export function fileTag(stats: BigIntStats): string {
 }
 
 function kindOf(stats: Stats): string {
-    if (stats.isSymbolicLink()) return "a symbolic link, which is not followed";
-    if (stats.isFIFO()) return "a named pipe (FIFO)";
-    if (stats.isDirectory()) return "a directory";
-    if (stats.isCharacterDevice()) return "a character device";
-    if (stats.isBlockDevice()) return "a block device";
-    if (stats.isSocket()) return "a socket";
-    return "not a regular file";
+    return stats.isSymbolicLink() ? "a symbolic link, which is not followed" : fileKind(stats);
 }
 
 type FileRead = { kind: "missing" } | { kind: "damaged"; tag: string | null; message: string } | { kind: "text"; text: string; tag: string; modified: number };

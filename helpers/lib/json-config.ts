@@ -21,8 +21,9 @@ export interface ReadConfigOptions {
     followSymlinks?: boolean;
 }
 
-function fileKind(stats: Stats): string {
-    if (stats.isFIFO()) return "a FIFO (named pipe)";
+// How a file that is not a regular file is named in messages (the page says the same).
+export function fileKind(stats: Stats): string {
+    if (stats.isFIFO()) return "a named pipe (FIFO)";
     if (stats.isDirectory()) return "a directory";
     if (stats.isCharacterDevice()) return "a character device";
     if (stats.isBlockDevice()) return "a block device";

@@ -105,13 +105,13 @@ test("a FIFO at the policy path: kvm-manager-retention refuses at once, for the 
         expect({ args, code: run.code, signal: run.signal }).toEqual({ args, code: 1, signal: null });
         expect(JSON.parse(run.stdout)).toEqual({
             ok: false, code: "invalid-policy",
-            error: `${POLICY} is a FIFO (named pipe), not a regular file; it was not read. It was left as it is; no clean-up was done.`,
+            error: `${POLICY} is a named pipe (FIFO), not a regular file; it was not read. It was left as it is; no clean-up was done.`,
         });
-        expect(run.stderr).toContain(`kvm-manager-retention: error: ${POLICY} is a FIFO (named pipe), not a regular file`);
+        expect(run.stderr).toContain(`kvm-manager-retention: error: ${POLICY} is a named pipe (FIFO), not a regular file`);
     }
     const status = await retention(["--status", "--json"]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).policyProblem).toBe(`${POLICY} is a FIFO (named pipe), not a regular file; it was not read.`);
+    expect(JSON.parse(status.stdout).policyProblem).toBe(`${POLICY} is a named pipe (FIFO), not a regular file; it was not read.`);
     expect(lstatSync(POLICY).isFIFO()).toBe(true);
 });
 

@@ -23,7 +23,7 @@ describe("readConfigText", () => {
     test("a FIFO with no writer is refused at once instead of waiting for one", () => {
         const fifo = join(dir, "fifo.json");
         execFileSync("mkfifo", [fifo]);
-        expect(readConfigText(fifo)).toEqual({ kind: "unusable", message: `${fifo} is a FIFO (named pipe), not a regular file; it was not read.` });
+        expect(readConfigText(fifo)).toEqual({ kind: "unusable", message: `${fifo} is a named pipe (FIFO), not a regular file; it was not read.` });
     });
 
     test("directories and devices are refused; /dev/zero through a symlink is never read", () => {
