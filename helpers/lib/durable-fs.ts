@@ -32,6 +32,9 @@ export interface WriteOptions extends DurabilityOptions {
 }
 
 export class SymlinkRefusedError extends Error {
+    // The helpers' --json answers carry it as their error code.
+    readonly code = "symlink-refused";
+
     constructor(readonly path: string) {
         super(`${path} is a symbolic link; kvm-manager's helpers do not follow links in their state directories ` +
             "(remove it and run again)");

@@ -27,6 +27,9 @@ export function metricsDir(stateDir: string): string {
 
 // A state directory the helper must not use: someone else could swap or plant files in it.
 export class UnsafeStateDirError extends Error {
+    // The helpers' --json answers carry it as their error code.
+    readonly code = "unsafe-state-dir";
+
     constructor(readonly dir: string, reason: string, fix: string) {
         super(`refusing to use ${dir}: ${reason} (${fix})`);
         this.name = "UnsafeStateDirError";

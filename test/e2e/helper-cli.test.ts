@@ -129,13 +129,15 @@ describe("every helper's command line", () => {
 });
 
 describe("with --json every failure is a JSON error object", () => {
-    test("a state directory that is a file (ENOTDIR) and a journal that is a directory (EISDIR)", async () => {
+    test("a state directory that is a file (refused as unsafe) and a journal that is a directory (EISDIR)", async () => {
         const file = join(work, "not-a-dir");
         writeFileSync(file, "");
         const notDir = await runHelper("kvm-manager-history", ["--vm=a", "--state-dir", file, "--json"]);
         expect(notDir.code).toBe(1);
-        expect(JSON.parse(notDir.stdout)).toMatchObject({ ok: false, code: "ENOTDIR" });
-        expect(notDir.stderr).toMatch(/^kvm-manager-history: error: ENOTDIR: not a directory[^\n]*\n$/);
+        expect(JSON.parse(notDir.stdout)).toEqual({
+            ok: false, code: "unsafe-state-dir", error: `refusing to use ${file}: it is not a directory (move it away)`,
+        });
+        expect(notDir.stderr).toBe(`kvm-manager-history: error: refusing to use ${file}: it is not a directory (move it away)\n`);
 
         const odd = join(work, "odd-state");
         mkdirSync(join(odd, "metrics", "journal.ndjson"), { recursive: true });
@@ -161,7 +163,8 @@ describe("with --json every failure is a JSON error object", () => {
     test("a full disk (ENOSPC) while collecting and while recording a clean-up", async () => {
         const full = join(work, "full");
         mkdirSync(full);
-        execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]);
+        // mode=0700: the helpers refuse a state directory others can write (a tmpfs root is 1777 by default).
+        execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", full]);
         try {
             // Fill it: dd stops at ENOSPC, which is its non-zero exit here.
             try {
