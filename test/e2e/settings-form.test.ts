@@ -9,7 +9,8 @@ import { startPageSession, type PageSession } from "../support/session";
 const CONFIG_DIR = "/etc/kvm-manager";
 const POLICY = `${CONFIG_DIR}/retention.json`;
 const BACKUP = `${POLICY}.kvmm-test-form-backup`;
-const SAVED = { enabled: true, retentionDays: 42, cleanupHour: 5, lastCleanup: null };
+// A policy as the page saves it: run state (the last clean-up) lives in /var/lib, not in the policy.
+const SAVED = { enabled: true, retentionDays: 42, cleanupHour: 5 };
 
 let session: PageSession;
 let cockpit: CockpitServer;
