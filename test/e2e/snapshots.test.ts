@@ -114,6 +114,7 @@ test("shut-off VM: snapshots made on the page form virsh's tree; revert restores
     expect(await row(CHILD).getAttribute("data-depth")).toBe("1");
     expect(await row(CHILD).getAttribute("data-current")).toBe("true");
     const cells = await row(BASE).locator("td").allInnerTexts();
+    expect(cells[0]).toBe(displayNameText(BASE));
     expect(cells[1]).toBe("marker A <written>");
     expect(cells[3]).toBe("Shut off");
     await screenshot(tab.page, "snapshots-card-light");

@@ -10,7 +10,7 @@ import { isActive, type DomainState } from "../../core/domain-state";
 import type { DomainDescription } from "../../core/domain-xml";
 import { snapshotCreateXml, snapshotTree } from "../../core/snapshots";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { NameSentence } from "../../components/DisplayName";
+import { DisplayName, NameSentence } from "../../components/DisplayName";
 import { toLibvirtError } from "../../libvirt/connection";
 import { createSnapshot, deleteSnapshot, revertSnapshot } from "../../libvirt/snapshots";
 import { vmStore } from "../../state/vm-store";
@@ -114,7 +114,7 @@ export function SnapshotsCard({ name, state, domain, readOnly, onDefinitionChang
                                     <Td dataLabel={_("Name")}>
                                         <span className="kvm-snapshot-name" style={{ paddingInlineStart: `${depth * 1.5}rem` }}>
                                             {depth > 0 && <span aria-hidden="true" className="kvm-muted">└ </span>}
-                                            {snapshot.name}
+                                            <DisplayName name={snapshot.name} />
                                         </span>
                                         {snapshot.current && <> <Label isCompact color="blue">{_("Current")}</Label></>}
                                     </Td>
