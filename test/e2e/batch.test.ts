@@ -6,10 +6,11 @@ import type { CockpitServer } from "../support/cockpit";
 import { startPageSession, type PageSession } from "../support/session";
 import { defineTinyVm, domState, removeVm, TEST_PREFIX, virshOn } from "../support/virsh";
 import { openList, waitForRowState } from "../support/pages/vm-list";
+import { BATCH_CONCURRENCY } from "../../src/state/vm-list-state";
 
 const PREFIX = `${TEST_PREFIX}batch-`;
-// More startable VMs than the batch runs at once (BATCH_CONCURRENCY, 8), so the doomed one waits its turn.
-const STARTABLE = Array.from({ length: 10 }, (_, i) => `${PREFIX}a-off-${String(i + 1).padStart(2, "0")}`);
+// More startable VMs than the batch runs at once, so the doomed one waits its turn.
+const STARTABLE = Array.from({ length: BATCH_CONCURRENCY + 2 }, (_, i) => `${PREFIX}a-off-${String(i + 1).padStart(2, "0")}`);
 const BROKEN = `${PREFIX}b-missing-disk`;
 const RUNNING = `${PREFIX}c-running`;
 const PAUSED = `${PREFIX}d-paused`;
