@@ -1,6 +1,6 @@
 // Reads the parts of a libvirt domain XML that the details page shows. fast-xml-parser is pure JS, so the
 // same code runs in the page and in helpers and is unit-tested on real `virsh dumpxml` output.
-import { XMLParser } from "fast-xml-parser";
+import { attr, libvirtXmlParser, node, nodes, text, type XmlNode } from "./xml-nodes";
 
 export interface DiskDescription {
     device: string; // disk, cdrom, floppy, lun
@@ -42,39 +42,10 @@ export interface DomainDescription {
     interfaces: InterfaceDescription[];
 }
 
-type XmlNode = Record<string, unknown>;
 
 const ARRAY_TAGS = new Set(["disk", "interface", "boot"]);
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@",
-    textNodeName: "#text",
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    isArray: name => ARRAY_TAGS.has(name),
-});
-
-function node(value: unknown): XmlNode | null {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value as XmlNode : null;
-}
-
-function nodes(value: unknown): XmlNode[] {
-    return Array.isArray(value) ? value.map(node).filter((n): n is XmlNode => n !== null) : [];
-}
-
-function attr(value: unknown, name: string): string | null {
-    const n = node(value);
-    const a = n?.[`@${name}`];
-    return typeof a === "string" ? a : null;
-}
-
-function text(value: unknown): string | null {
-    if (typeof value === "string") return value;
-    const t = node(value)?.["#text"];
-    return typeof t === "string" ? t : null;
-}
+const parser = libvirtXmlParser({ trimValues: true, isArray: name => ARRAY_TAGS.has(name) });
 
 const KIB_FACTORS: Record<string, number> = {
     b: 1 / 1024, bytes: 1 / 1024,

@@ -1,8 +1,8 @@
 // VM snapshots: what a snapshot's XML says, how snapshots hang together, what a new one may be called and
 // which kinds a VM's disks allow. Pure, so the rules are unit-tested on real `virsh snapshot-dumpxml` output
 // and the page only translates the structured answers into words.
-import { XMLParser } from "fast-xml-parser";
 import type { DomainDescription } from "./domain-xml";
+import { attr, libvirtXmlParser, node, text, type XmlNode } from "./xml-nodes";
 
 export interface SnapshotRecord {
     name: string;
@@ -20,34 +20,12 @@ export interface SnapshotRecord {
 
 export class SnapshotXmlError extends Error {}
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@",
-    textNodeName: "#text",
-    parseTagValue: false,
-    parseAttributeValue: false,
+const parser = libvirtXmlParser({
     trimValues: false,
     isArray: (_name, jpath) => jpath === "domainsnapshot.disks.disk",
     // The embedded <domain> can be large; none of it is needed here.
     stopNodes: ["domainsnapshot.domain", "domainsnapshot.inactiveDomain"],
 });
-
-type XmlNode = Record<string, unknown>;
-
-function node(value: unknown): XmlNode | null {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value as XmlNode : null;
-}
-
-function text(value: unknown): string | null {
-    if (typeof value === "string") return value;
-    const t = node(value)?.["#text"];
-    return typeof t === "string" ? t : null;
-}
-
-function attr(value: unknown, name: string): string | null {
-    const a = node(value)?.[`@${name}`];
-    return typeof a === "string" ? a : null;
-}
 
 export function parseSnapshotXml(xml: string): SnapshotRecord {
     let parsed: XmlNode;
