@@ -1,7 +1,6 @@
 // The metrics collector against real running VMs: the bundled kvm-manager-collect samples them through
 // virsh, kvm-manager-history reads the samples back, from the journal and, after a fold, from the
 // sql.js files. One VM has a name full of shell and quoting hazards.
-import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { MetricsStore } from "../../helpers/lib/metrics-store";
 import type { HistoryResponse } from "../../src/core/metrics/history";
 import { HOUR_MS } from "../../src/core/metrics/tiers";
 import { defineTinyVm, removeVm, uuidOf, virsh, virshOn } from "../support/virsh";
+import { runToExit, type ProgramRun } from "../support/exec";
 import { waitFor } from "../support/wait";
 
 const PREFIX = "kvmm-test-metrics-";
@@ -24,26 +24,9 @@ let work: string;
 let bin: string;
 let stateDir: string;
 
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-function runHelper(name: string, args: string[], state = stateDir): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(bin, `${name}.js`), ...args], {
-            cwd: work,
-            env: { ...process.env, KVM_MANAGER_STATE_DIR: state },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-        child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
-        child.on("error", reject);
-        child.on("exit", code => resolve({ code, stdout, stderr }));
-    });
+function runHelper(name: string, args: string[], state = stateDir): Promise<ProgramRun> {
+    return runToExit(process.execPath, [join(bin, `${name}.js`), ...args],
+        { cwd: work, env: { ...process.env, KVM_MANAGER_STATE_DIR: state } });
 }
 
 async function collect(args: string[] = []): Promise<{ ok: boolean; vms: number; running: number }> {

@@ -2,11 +2,12 @@
 // strict --end times, no silent defaults for empty values, a JSON error object for every failure with
 // --json (a state directory that is a file, a file that is a directory, a full disk), and a quiet end
 // when the reader of stdout goes away. A small tmpfs stands in for the full disk, so this runs as root.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
+import { runToExit, type ProgramRun } from "../support/exec";
 
 const COMMANDS = ["kvm-manager-collect", "kvm-manager-history", "kvm-manager-retention"] as const;
 type Command = typeof COMMANDS[number];
@@ -16,31 +17,12 @@ let bin: string;
 let stateDir: string;
 let configDir: string;
 
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
 function helperEnv(): NodeJS.ProcessEnv {
     return { ...process.env, KVM_MANAGER_STATE_DIR: stateDir, KVM_MANAGER_CONFIG_DIR: configDir, KVM_MANAGER_DEBUG: "" };
 }
 
-function runHelper(name: Command, args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(bin, `${name}.js`), ...args], {
-            cwd: work,
-            env: helperEnv(),
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: 60_000,
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-        child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
+function runHelper(name: Command, args: string[]): Promise<ProgramRun> {
+    return runToExit(process.execPath, [join(bin, `${name}.js`), ...args], { cwd: work, env: helperEnv(), timeoutMs: 60_000 });
 }
 
 beforeAll(async () => {

@@ -2,12 +2,13 @@
 // shuts down another (which ignores ACPI, so it is forced off after its timeout) at the same minute,
 // with the scheduler's clock set by --now so nothing waits for a real minute. Each runs once; a damaged
 // schedule file and a FIFO are reported by --list and left as they are; the history records every VM.
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScheduleDocument } from "../../src/core/schedule/schedule-document";
 import { defineTinyVm, domState, removeVm } from "../support/virsh";
+import { runToExit, type ProgramRun } from "../support/exec";
 import { waitFor } from "../support/wait";
 
 const SCHEDULER = "/usr/local/bin/kvm-manager-scheduler";
@@ -25,24 +26,8 @@ let stateDir: string;
 // The next whole minute after the test starts but one: the occurrence both schedules share.
 let occurrence: number;
 
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-function scheduler(...args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(SCHEDULER, ["--config-dir", configDir, "--state-dir", stateDir, ...args], {
-            env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-        child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
-        child.on("error", reject);
-        child.on("exit", code => resolve({ code, stdout, stderr }));
-    });
+function scheduler(...args: string[]): Promise<ProgramRun> {
+    return runToExit(SCHEDULER, ["--config-dir", configDir, "--state-dir", stateDir, ...args], { env: { ...process.env, TZ: "UTC" } });
 }
 
 async function schedulerJson<T>(...args: string[]): Promise<T> {

@@ -1,5 +1,5 @@
 // Runs programs with an argv array and never through a shell: VM names are arbitrary UTF-8.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 
 export class CommandError extends Error {
     constructor(
@@ -32,5 +32,25 @@ export function run(program: string, args: readonly string[], { env, timeoutMs =
                     resolve(stdout);
                 }
             });
+    });
+}
+
+export interface ProgramRun {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs `program args...` to its end and resolves with its exit code and output, whatever the code. */
+export function runToExit(program: string, args: readonly string[],
+    { env, timeoutMs = 120_000, cwd }: RunOptions & { cwd?: string } = {}): Promise<ProgramRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(program, args, { cwd, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
+        child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+        child.on("error", reject);
+        child.on("close", code => resolve({ code, stdout, stderr }));
     });
 }
