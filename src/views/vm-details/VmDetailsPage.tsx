@@ -135,8 +135,10 @@ function DisksCard({ description, blocks }: { description: DomainDescription | n
                     : <Table variant="compact" aria-label={_("Disks")}>
                         <Thead>
                             <Tr>
-                                <Th>{_("Device")}</Th><Th>{_("Bus")}</Th><Th>{_("Source")}</Th><Th>{_("Format")}</Th>
-                                <Th>{_("Capacity")}</Th><Th>{_("Allocation")}</Th>
+                                {/* The short columns fit their content, so a long source path never cuts their headers. */}
+                                <Th modifier="fitContent">{_("Device")}</Th><Th modifier="fitContent">{_("Bus")}</Th>
+                                <Th>{_("Source")}</Th><Th modifier="fitContent">{_("Format")}</Th>
+                                <Th modifier="fitContent">{_("Capacity")}</Th><Th modifier="fitContent">{_("Allocation")}</Th>
                             </Tr>
                         </Thead>
                         <Tbody>
@@ -150,7 +152,7 @@ function DisksCard({ description, blocks }: { description: DomainDescription | n
                                             {disk.device === "disk" ? disk.target : `${disk.target} (${disk.device})`}
                                         </Td>
                                         <Td dataLabel={_("Bus")}>{disk.bus ?? dash}</Td>
-                                        <Td dataLabel={_("Source")} className="kvm-disk-source">
+                                        <Td dataLabel={_("Source")} className="kvm-disk-source" modifier="breakWord">
                                             {disk.source ?? <span className="kvm-muted">{_("Empty")}</span>}
                                         </Td>
                                         <Td dataLabel={_("Format")}>{disk.format ?? dash}</Td>
