@@ -9,14 +9,14 @@
 // the page can list through a helper and replace a file through cockpit.file with the tag it got here;
 // the writer here compares them the same way. A writer replaces the file by rename, so every write
 // makes a new inode and a new tag.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, type BigIntStats, type Stats } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, type BigIntStats, type Stats } from "node:fs";
 import { join } from "node:path";
 import {
     DOCUMENT_MAX_BYTES, documentFileName, documentNameOfFile, documentNameProblem, parseDocument,
     serialiseDocument, type DocumentError, type DocumentKind,
 } from "../../src/core/config/documents";
 import { writeFileAtomic } from "./durable-fs";
-import { fileKind } from "./json-config";
+import { fileKind, readRegularFile, type CarefulRead } from "./json-config";
 
 export const NO_FILE_TAG = "-";
 
@@ -70,52 +70,20 @@ function kindOf(stats: Stats): string {
 type FileRead = { kind: "missing" } | { kind: "damaged"; tag: string | null; message: string } | { kind: "text"; text: string; tag: string; modified: number };
 
 function readDocumentText(path: string): FileRead {
-    // lstat first, so a device is never opened (opening some has side effects); the fstat after the
-    // non-blocking, no-follow open catches an entry swapped in between.
-    let before: Stats;
+    let read: CarefulRead;
     try {
-        before = lstatSync(path);
+        read = readRegularFile(path, { followSymlinks: false, maxBytes: DOCUMENT_MAX_BYTES });
     } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
-        return { kind: "damaged", tag: null, message: `it could not be looked at (${(err as NodeJS.ErrnoException).code})` };
+        return { kind: "damaged", tag: null, message: `it could not be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
     }
-    if (!before.isFile()) return { kind: "damaged", tag: null, message: `it is ${kindOf(before)}; it was not read` };
-    let fd: number;
-    try {
-        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
-    } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") return { kind: "missing" };
-        if (code === "ELOOP") return { kind: "damaged", tag: null, message: "it is a symbolic link, which is not followed; it was not read" };
-        return { kind: "damaged", tag: null, message: `it could not be opened (${code})` };
-    }
-    try {
-        const stats = fstatSync(fd);
-        if (!stats.isFile()) return { kind: "damaged", tag: null, message: `it is ${kindOf(stats)}; it was not read` };
-        const tag = fileTag(fstatSync(fd, { bigint: true }));
-        if (stats.size > DOCUMENT_MAX_BYTES) {
-            return { kind: "damaged", tag, message: `it is larger than ${DOCUMENT_MAX_BYTES / 1024} KiB, far too large for this file; it was not read` };
-        }
-        const buffer = Buffer.alloc(DOCUMENT_MAX_BYTES + 1);
-        let length = 0;
-        for (;;) {
-            const got = readSync(fd, buffer, length, buffer.length - length, null);
-            if (got === 0) break;
-            length += got;
-            if (length > DOCUMENT_MAX_BYTES) {
-                return { kind: "damaged", tag, message: `it is larger than ${DOCUMENT_MAX_BYTES / 1024} KiB, far too large for this file; it was not read` };
-            }
-        }
-        // The tag of what was read: an edit in place during the read shows as a later tag.
-        const after = fstatSync(fd, { bigint: true });
-        try {
-            const text = new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, length));
-            return { kind: "text", text, tag: fileTag(after), modified: Number(after.mtimeMs) };
-        } catch {
-            return { kind: "damaged", tag: fileTag(after), message: "it is not UTF-8 text" };
-        }
-    } finally {
-        closeSync(fd);
+    switch (read.kind) {
+    case "missing": return read;
+    case "text": return { kind: "text", text: read.text, tag: fileTag(read.stats), modified: Number(read.stats.mtimeMs) };
+    case "symlink-loop": return { kind: "damaged", tag: null, message: "it is a symbolic link, which is not followed; it was not read" };
+    case "not-regular": return { kind: "damaged", tag: null, message: `it is ${kindOf(read.stats)}; it was not read` };
+    case "too-large":
+        return { kind: "damaged", tag: fileTag(read.stats), message: `it is larger than ${DOCUMENT_MAX_BYTES / 1024} KiB, far too large for this file; it was not read` };
+    case "not-utf8": return { kind: "damaged", tag: fileTag(read.stats), message: "it is not UTF-8 text" };
     }
 }
 
