@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
 import { SettingsPage } from "./views/settings/SettingsPage";
+import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
+import { StoragePoolsPage } from "./views/storage-pools/StoragePoolsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
 
@@ -13,6 +15,9 @@ export interface RouteDefinition {
     navLabel: (() => string) | null;
     // Returns null when the rest of the path does not name anything, so the app falls back to the list.
     render: (rest: string[]) => ReactNode | null;
+    // For a route outside the navigation: the segment of the page it belongs to (highlighted in the
+    // navigation); the VM list when unset.
+    navParent?: string;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -21,6 +26,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "storage", navLabel: () => _("Storage pools"), render: () => <StoragePoolsPage /> },
+    {
+        segment: "pool", navLabel: null, navParent: "storage", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <PoolDetailsPage key={name} name={name} /> : null;
         },
     },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },

@@ -73,3 +73,9 @@ export async function getLiveVcpuCount({ path }: { path: string }): Promise<numb
     const [count] = await call<[number]>({ path, iface: DOMAIN_IFACE, method: "GetVcpus", signature: "u", args: [1] });
     return count;
 }
+
+// Every defined and running domain's object path (flags 0: all of them).
+export async function listDomainPaths(): Promise<string[]> {
+    const [paths] = await call<[string[]]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [0] });
+    return paths;
+}

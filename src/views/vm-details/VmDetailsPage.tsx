@@ -9,7 +9,6 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { allowedActions, isActive } from "../../core/domain-state";
-import type { BlockInfo } from "../../core/domain-stats";
 import type { DomainDescription, InterfaceDescription } from "../../core/domain-xml";
 import { formatBytes, formatBytesPerSecond, formatPercent } from "../../core/format";
 import type { Usage } from "../../core/usage";
@@ -20,6 +19,7 @@ import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
+import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { DisplayName } from "../../components/DisplayName";
@@ -119,50 +119,6 @@ function UsageCard({ state, usage }: { state: VmRow["sample"]["state"]; usage: U
                         {value(`${rate(usage.netRxBps)} / ${rate(usage.netTxBps)}`)}
                     </Field>
                 </DescriptionList>
-            </CardBody>
-        </Card>
-    );
-}
-
-function DisksCard({ description, blocks }: { description: DomainDescription | null; blocks: BlockInfo[] }) {
-    const disks = description?.disks ?? [];
-    return (
-        <Card id="kvm-disks">
-            <CardTitle>{_("Disks")}</CardTitle>
-            <CardBody>
-                {disks.length === 0
-                    ? <span className="kvm-muted">{_("No disks")}</span>
-                    : <Table variant="compact" aria-label={_("Disks")}>
-                        <Thead>
-                            <Tr>
-                                {/* The short columns fit their content, so a long source path never cuts their headers. */}
-                                <Th modifier="fitContent">{_("Device")}</Th><Th modifier="fitContent">{_("Bus")}</Th>
-                                <Th>{_("Source")}</Th><Th modifier="fitContent">{_("Format")}</Th>
-                                <Th modifier="fitContent">{_("Capacity")}</Th><Th modifier="fitContent">{_("Allocation")}</Th>
-                            </Tr>
-                        </Thead>
-                        <Tbody>
-                            {disks.map(disk => {
-                                // Allocation as libvirt (and `virsh domblkinfo`) reports it: blocks in use on the
-                                // host; for a running qcow2, its highest written offset.
-                                const info = blocks.find(b => b.name === disk.target);
-                                return (
-                                    <Tr key={disk.target} data-disk={disk.target}>
-                                        <Td dataLabel={_("Device")}>
-                                            {disk.device === "disk" ? disk.target : `${disk.target} (${disk.device})`}
-                                        </Td>
-                                        <Td dataLabel={_("Bus")}>{disk.bus ?? dash}</Td>
-                                        <Td dataLabel={_("Source")} className="kvm-disk-source" modifier="breakWord">
-                                            {disk.source ?? <span className="kvm-muted">{_("Empty")}</span>}
-                                        </Td>
-                                        <Td dataLabel={_("Format")}>{disk.format ?? dash}</Td>
-                                        <Td dataLabel={_("Capacity")}>{bytes(info?.capacity)}</Td>
-                                        <Td dataLabel={_("Allocation")}>{bytes(info?.allocation)}</Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>}
             </CardBody>
         </Card>
     );
@@ -299,7 +255,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
-                <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
+                <GridItem span={12}><DisksCard name={name} state={row.sample.state} description={details.description} blocks={details.blocks}
+                    readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
                 <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
                     onDefinitionChanged={details.reloadDefinition} /></GridItem>
