@@ -199,6 +199,9 @@ export function DisksCard({ name, state, description, blocks, readOnly, onDefini
                 domainPath, state, target: row.disk.target, bus: row.disk.bus, liveXml: definitions.live, persistentXml: definitions.persistent,
                 inLive: row.inLive, inConfig: row.inConfig, volumePath,
             });
+            if (timing === "guest-holds") {
+                return cockpit.format(_("Disk $0 was removed from the definition, but the guest has not released it yet, so its volume was kept."), row.disk.target);
+            }
             return timing === "next-boot" ? cockpit.format(_("Disk $0 was removed from the definition: it stays in the guest until the VM shuts down."), row.disk.target) : null;
         });
     };

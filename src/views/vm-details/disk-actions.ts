@@ -3,10 +3,12 @@
 // CD/DVD's medium. core decides the flags; here the calls are made in order.
 import cockpit, { _ } from "../../lib/cockpit";
 import type { DomainState } from "../../core/domain-state";
-import { attachPlan, buildDiskXml, detachPlan, diskElementXml, diskSourceType, mediumChangeFlags, mediumChangeXml, nextDiskTarget, type DeviceChangeTiming } from "../../core/storage/disk-device";
+import { parseDomainXml } from "../../core/domain-xml";
+import { AFFECT_LIVE, attachPlan, buildDiskXml, detachPlan, diskElementXml, diskSourceType, mediumChangeFlags, mediumChangeXml, nextDiskTarget, type DeviceChangeTiming } from "../../core/storage/disk-device";
 import { buildVolumeXml, parseVolumeXml } from "../../core/storage/volume-xml";
 import { toLibvirtError } from "../../libvirt/connection";
 import { attachDevice, detachDevice, updateDevice } from "../../libvirt/domain-devices";
+import { getDomainXml } from "../../libvirt/domains";
 import { createVolume, deleteVolume, getVolumeXml } from "../../libvirt/storage-volumes";
 import type { AddDiskRequest } from "./AddDiskDialog";
 
@@ -64,7 +66,7 @@ export async function removeDisk({ domainPath, state, target, bus, liveXml, pers
     inConfig: boolean;
     // The pool volume to delete after the disk is removed; null keeps it.
     volumePath: string | null;
-}): Promise<DeviceChangeTiming> {
+}): Promise<DeviceChangeTiming | "guest-holds"> {
     const plan = detachPlan({ state, bus, inLive, inConfig });
     const xml = diskElementXml(inConfig ? persistentXml : liveXml, target);
     try {
@@ -73,6 +75,12 @@ export async function removeDisk({ domainPath, state, target, bus, liveXml, pers
         throw toLibvirtError(error);
     }
     if (volumePath !== null && plan.timing === "now") {
+        // A hot-unplug completes only when the guest lets the device go (a guest without an OS never
+        // does): while the running guest still has the disk, its volume must stay.
+        if (plan.flags & AFFECT_LIVE) {
+            const stillThere = parseDomainXml(await getDomainXml({ path: domainPath })).disks.some(d => d.target === target);
+            if (stillThere) return "guest-holds";
+        }
         try {
             await deleteVolume({ path: volumePath });
         } catch (error) {
