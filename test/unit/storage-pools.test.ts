@@ -1,6 +1,7 @@
 import { parseDomainXml } from "../../src/core/domain-xml";
 import { ALL_POOL_TOOLS, parsePoolCapabilities, poolTypeAvailability, volumeFormatsFor } from "../../src/core/storage/pool-types";
-import { buildPoolXml, parsePoolXml, poolDefinitionProblems, PoolXmlError } from "../../src/core/storage/pool-xml";
+import { buildPoolXml, parsePoolXml, poolDefinitionProblems } from "../../src/core/storage/pool-xml";
+import { StorageXmlError } from "../../src/core/storage/storage-xml";
 import { buildVolumeXml, parseVolumeXml, sizeInBytes, volumeNameProblem } from "../../src/core/storage/volume-xml";
 import { volumeUsers } from "../../src/core/storage/volume-users";
 
@@ -49,7 +50,7 @@ describe("pool XML", () => {
     });
 
     test("XML that is not a pool is refused with an error, not read as an empty pool", () => {
-        expect(() => parsePoolXml("<network><name>x</name></network>")).toThrow(PoolXmlError);
+        expect(() => parsePoolXml("<network><name>x</name></network>")).toThrow(StorageXmlError);
     });
 
     test("a built definition reads back with the same fields, whatever the name holds", () => {
@@ -132,6 +133,13 @@ describe("volume XML", () => {
         expect(parseVolumeXml(buildVolumeXml({ name, capacityBytes: 1.5 * 1024 ** 3, format: "qcow2" })))
             .toMatchObject({ name, capacity: 1610612736, allocation: 0, format: "qcow2" });
         expect(parseVolumeXml(buildVolumeXml({ name: "lv", capacityBytes: 1024, format: null })).format).toBeNull();
+    });
+
+    test("not a volume, or not XML: an error naming the document; a size in another unit is not taken for bytes", () => {
+        expect(() => parseVolumeXml("<pool><name>p</name></pool>")).toThrow("Storage volume XML has no <volume> element");
+        expect(() => parseVolumeXml("")).toThrow(StorageXmlError);
+        expect(parseVolumeXml("<volume><name>v</name><capacity>2048</capacity><allocation unit='KiB'>2</allocation></volume>"))
+            .toMatchObject({ capacity: 2048, allocation: null });
     });
 
     test("names and sizes as typed", () => {

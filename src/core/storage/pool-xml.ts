@@ -1,6 +1,7 @@
 // Storage pool XML: reading what the Storage pools page shows (`virsh pool-dumpxml`), and building the
 // definition of a new pool from the create dialog's fields.
-import { attr, libvirtXmlParser, node, text, xmlEscape } from "../xml-nodes";
+import { attr, node, text, xmlEscape } from "../xml-nodes";
+import { bytes, storageRoot } from "./storage-xml";
 
 export interface PoolSource {
     host: string | null;
@@ -22,27 +23,8 @@ export interface PoolDescription {
     source: PoolSource;
 }
 
-export class PoolXmlError extends Error {}
-
-const parser = libvirtXmlParser({ trimValues: true });
-
-function bytes(value: unknown): number | null {
-    const amount = text(value);
-    if (amount === null || amount === "" || Number.isNaN(Number(amount))) return null;
-    // libvirt writes unit='bytes' today; older versions wrote no unit, which also means bytes.
-    const unit = (attr(value, "unit") ?? "bytes").toLowerCase();
-    return unit === "bytes" || unit === "b" ? Number(amount) : null;
-}
-
 export function parsePoolXml(xml: string): PoolDescription {
-    let parsed: Record<string, unknown>;
-    try {
-        parsed = parser.parse(xml) as Record<string, unknown>;
-    } catch (error) {
-        throw new PoolXmlError(`Storage pool XML could not be read: ${(error as Error).message}`);
-    }
-    const pool = node(parsed.pool);
-    if (!pool) throw new PoolXmlError("Storage pool XML has no <pool> element");
+    const pool = storageRoot(xml, "pool", "Storage pool");
     const source = node(pool.source);
     return {
         name: text(pool.name) ?? "",

@@ -1,6 +1,7 @@
 // Storage volume XML: reading a volume (`virsh vol-dumpxml`) and building a new one for
 // StoragePool.StorageVolCreateXML.
-import { attr, libvirtXmlParser, node, text, xmlEscape } from "../xml-nodes";
+import { attr, node, text, xmlEscape } from "../xml-nodes";
+import { bytes, storageRoot } from "./storage-xml";
 
 export interface VolumeDescription {
     name: string;
@@ -12,26 +13,8 @@ export interface VolumeDescription {
     allocation: number | null;
 }
 
-export class VolumeXmlError extends Error {}
-
-const parser = libvirtXmlParser({ trimValues: true });
-
-function bytes(value: unknown): number | null {
-    const amount = text(value);
-    if (amount === null || amount === "" || Number.isNaN(Number(amount))) return null;
-    const unit = (attr(value, "unit") ?? "bytes").toLowerCase();
-    return unit === "bytes" || unit === "b" ? Number(amount) : null;
-}
-
 export function parseVolumeXml(xml: string): VolumeDescription {
-    let parsed: Record<string, unknown>;
-    try {
-        parsed = parser.parse(xml) as Record<string, unknown>;
-    } catch (error) {
-        throw new VolumeXmlError(`Storage volume XML could not be read: ${(error as Error).message}`);
-    }
-    const volume = node(parsed.volume);
-    if (!volume) throw new VolumeXmlError("Storage volume XML has no <volume> element");
+    const volume = storageRoot(xml, "volume", "Storage volume");
     const target = node(volume.target);
     return {
         name: text(volume.name) ?? "",

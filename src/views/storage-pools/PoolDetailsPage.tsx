@@ -2,7 +2,7 @@
 // each), with create and delete. A volume in use is never deleted: its Delete names the VM instead, and
 // the check is made again right before libvirt is asked.
 import {
-    Alert, AlertActionCloseButton, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardHeader, CardTitle, DescriptionList,
+    Alert, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardHeader, CardTitle, DescriptionList,
     DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, EmptyState, EmptyStateBody, Flex, FlexItem, PageSection,
     Spinner, Title, Tooltip,
 } from "@patternfly/react-core";
@@ -12,8 +12,9 @@ import cockpit, { _, ngettext } from "../../lib/cockpit";
 import { formatBytes } from "../../core/format";
 import { buildVolumeXml } from "../../core/storage/volume-xml";
 import { volumeFormatsFor } from "../../core/storage/pool-types";
+import { ActionStatus, type ActionFailure } from "../../components/ActionStatus";
+import { AdminButton } from "../../components/AdminButton";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { DisplayName, NameSentence } from "../../components/DisplayName";
 import { RouteLink } from "../../components/RouteLink";
 import { vmDetailsPath } from "../../lib/paths";
@@ -63,7 +64,7 @@ export function PoolDetailsPage({ name }: { name: string }) {
     const [creating, setCreating] = useState(false);
     const [deleting, setDeleting] = useState<VolumeEntry | null>(null);
     const [pending, setPending] = useState<Pending | null>(null);
-    const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+    const [failure, setFailure] = useState<ActionFailure | null>(null);
 
     const breadcrumb = (
         <Breadcrumb>
@@ -165,22 +166,17 @@ export function PoolDetailsPage({ name }: { name: string }) {
                 </Card>}
             <Card id="kvm-volumes">
                 <CardHeader actions={{
-                    actions: readOnly
-                        ? <Tooltip content={_(ADMIN_ACCESS_HINT)}><Button variant="secondary" size="sm" isAriaDisabled>{_("Create volume")}</Button></Tooltip>
-                        : <Button variant="secondary" size="sm" id="kvm-volume-create-open" isDisabled={busy || !pool?.active || volumes === null}
-                            onClick={() => setCreating(true)}>{_("Create volume")}</Button>,
+                    actions: <AdminButton readOnly={readOnly} variant="secondary" size="sm" id="kvm-volume-create-open"
+                        isDisabled={busy || !pool?.active || volumes === null} onClick={() => setCreating(true)}>{_("Create volume")}</AdminButton>,
                     hasNoOffset: true,
                 }}>
                     <CardTitle>{_("Volumes")}</CardTitle>
                 </CardHeader>
                 <CardBody>
-                    {pending &&
-                        <div className="kvm-pending" id="kvm-volumes-pending"><Spinner size="sm" /> {pending.action === "create"
+                    <ActionStatus id="kvm-volumes" failure={failure} onDismiss={() => setFailure(null)}
+                        pendingText={pending && (pending.action === "create"
                             ? cockpit.format(_("Creating volume $0…"), pending.volume)
-                            : cockpit.format(_("Deleting volume $0…"), pending.volume)}</div>}
-                    {failure &&
-                        <Alert isInline variant="danger" id="kvm-volumes-failure" title={failure.title}
-                            actionClose={<AlertActionCloseButton onClose={() => setFailure(null)} />}>{failure.message}</Alert>}
+                            : cockpit.format(_("Deleting volume $0…"), pending.volume))} />
                     {volumesError && <Alert isInline variant="warning" title={_("The volumes could not be read")}>{volumesError}</Alert>}
                     {pool && !pool.active && <span className="kvm-muted" id="kvm-volumes-inactive">{_("The pool is not active: start it to see its volumes.")}</span>}
                     {pool?.active && volumes === null && !volumesError && <Spinner size="md" aria-label={_("Loading volumes")} />}

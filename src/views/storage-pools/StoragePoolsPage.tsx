@@ -3,13 +3,14 @@
 // libvirt's message on its own row; the rest of the page stays usable.
 import {
     Alert, AlertActionCloseButton, Button, EmptyState, EmptyStateBody, EmptyStateFooter, Flex, FlexItem, PageSection, Progress,
-    ProgressMeasureLocation, ProgressSize, Spinner, Switch, Title, Tooltip,
+    ProgressMeasureLocation, ProgressSize, Spinner, Switch, Title,
 } from "@patternfly/react-core";
 import { CubesIcon, ExclamationCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { formatBytes } from "../../core/format";
+import { AdminButton } from "../../components/AdminButton";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { DisplayName } from "../../components/DisplayName";
 import { RouteLink } from "../../components/RouteLink";
@@ -113,12 +114,8 @@ export function StoragePoolsPage() {
         <Flex className="kvm-details-header" alignItems={{ default: "alignItemsCenter" }}>
             <FlexItem><Title headingLevel="h1">{_("Storage pools")}</Title></FlexItem>
             <FlexItem align={{ default: "alignRight" }}>
-                {readOnly
-                    ? <Tooltip content={_(ADMIN_ACCESS_HINT)}>
-                        <Button variant="primary" id="kvm-pool-create-open" isAriaDisabled>{_("Create storage pool")}</Button>
-                    </Tooltip>
-                    : <Button variant="primary" id="kvm-pool-create-open" isDisabled={creating !== null || pools === null}
-                        isLoading={creating === "running"} onClick={() => setCreating("dialog")}>{_("Create storage pool")}</Button>}
+                <AdminButton readOnly={readOnly} variant="primary" id="kvm-pool-create-open" isDisabled={creating !== null || pools === null}
+                    isLoading={creating === "running"} onClick={() => setCreating("dialog")}>{_("Create storage pool")}</AdminButton>
             </FlexItem>
         </Flex>
     );

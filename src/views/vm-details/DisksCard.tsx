@@ -3,7 +3,7 @@
 // next boot, a disk removed that stays until shutdown): such rows say so.
 import {
     Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Flex, Label, Modal, ModalBody, ModalFooter,
-    ModalHeader, ModalVariant, Spinner, Tooltip,
+    ModalHeader, ModalVariant, Spinner,
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useEffect, useMemo, useState } from "react";
@@ -15,7 +15,8 @@ import { formatBytes } from "../../core/format";
 import { detachPlan } from "../../core/storage/disk-device";
 import { parseVolumeXml } from "../../core/storage/volume-xml";
 import { volumeUsers } from "../../core/storage/volume-users";
-import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
+import { ActionStatus, type ActionFailure } from "../../components/ActionStatus";
+import { AdminButton } from "../../components/AdminButton";
 import { NameSentence } from "../../components/DisplayName";
 import { toLibvirtError } from "../../libvirt/connection";
 import { getDomainXml } from "../../libvirt/domains";
@@ -166,7 +167,7 @@ export function DisksCard({ name, state, description, blocks, readOnly, onDefini
     const rows = useMemo(() => diskRows(description, definitions, active), [description, definitions, active]);
     const [dialog, setDialog] = useState<Dialog | null>(null);
     const [pending, setPending] = useState<Pending | null>(null);
-    const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+    const [failure, setFailure] = useState<ActionFailure | null>(null);
     const [notice, setNotice] = useState<string | null>(null);
 
     const run = async (what: Pending, title: string, work: (domainPath: string) => Promise<string | null>): Promise<void> => {
@@ -218,19 +219,14 @@ export function DisksCard({ name, state, description, blocks, readOnly, onDefini
     return (
         <Card id="kvm-disks">
             <CardHeader actions={{
-                actions: readOnly
-                    ? <Tooltip content={_(ADMIN_ACCESS_HINT)}><Button variant="secondary" size="sm" isAriaDisabled>{_("Add disk")}</Button></Tooltip>
-                    : <Button variant="secondary" size="sm" id="kvm-disk-add-open" isDisabled={busy || description === null}
-                        onClick={() => setDialog({ kind: "add" })}>{_("Add disk")}</Button>,
+                actions: <AdminButton readOnly={readOnly} variant="secondary" size="sm" id="kvm-disk-add-open" isDisabled={busy || description === null}
+                    onClick={() => setDialog({ kind: "add" })}>{_("Add disk")}</AdminButton>,
                 hasNoOffset: true,
             }}>
                 <CardTitle>{_("Disks")}</CardTitle>
             </CardHeader>
             <CardBody>
-                {pending && <div className="kvm-pending" id="kvm-disks-pending"><Spinner size="sm" /> {pendingText(pending)}</div>}
-                {failure &&
-                    <Alert isInline variant="danger" id="kvm-disks-failure" title={failure.title}
-                        actionClose={<AlertActionCloseButton onClose={() => setFailure(null)} />}>{failure.message}</Alert>}
+                <ActionStatus id="kvm-disks" pendingText={pending && pendingText(pending)} failure={failure} onDismiss={() => setFailure(null)} />
                 {notice &&
                     <Alert isInline variant="info" id="kvm-disks-notice" title={notice}
                         actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />}
