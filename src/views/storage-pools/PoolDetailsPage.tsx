@@ -194,8 +194,8 @@ export function PoolDetailsPage({ name }: { name: string }) {
                                     <Tr key={entry.path} data-volume={entry.volume.name}>
                                         <Td dataLabel={_("Name")} modifier="breakWord"><DisplayName name={entry.volume.name} /></Td>
                                         <Td dataLabel={_("Format")}>{entry.volume.format ?? dash}</Td>
-                                        <Td dataLabel={_("Capacity")}>{bytes(entry.volume.capacity)}</Td>
-                                        <Td dataLabel={_("Allocation")}>{bytes(entry.volume.allocation)}</Td>
+                                        <Td dataLabel={_("Capacity")} modifier="nowrap">{bytes(entry.volume.capacity)}</Td>
+                                        <Td dataLabel={_("Allocation")} modifier="nowrap">{bytes(entry.volume.allocation)}</Td>
                                         <Td dataLabel={_("Used by")} className="kvm-volume-users">
                                             {entry.users.length === 0
                                                 ? <span className="kvm-muted">{_("Not used")}</span>
