@@ -124,6 +124,12 @@ test("stop, start, autostart and refresh, each checked with virsh pool-info and 
     await pool.locator(".kvm-pool-autostart").click();
     await waitFor(async () => (await poolInfo(CREATED)).Autostart === "no", { message: "autostart off" });
 
+    // Changes made elsewhere arrive as libvirt's pool events, without a reload.
+    await virsh("pool-destroy", "--pool", (await poolInfo(CREATED)).UUID);
+    await waitFor(async () => (await pool.locator(".kvm-pool-state").innerText()) === "Inactive", { message: "the stop made by virsh" });
+    await virsh("pool-start", "--pool", (await poolInfo(CREATED)).UUID);
+    await waitFor(async () => (await pool.locator(".kvm-pool-state").innerText()) === "Active", { message: "the start made by virsh" });
+
     // A file copied into the directory behind libvirt's back appears after Refresh.
     await run("qemu-img", ["create", "-q", "-f", "raw", join(root, "made here", "copied in.img"), "1M"]);
     await pool.locator("[data-action=refresh]").click();

@@ -60,6 +60,8 @@ export function useStoragePools(): StoragePools {
     // Per pool, the newest read wins (an event can arrive while an action's reload is in flight).
     const reads = useRef<Map<string, number>>(new Map());
     const unmounted = useRef(false);
+    // Pools this page visit has refreshed already: a reload after an action does not refresh them again.
+    const refreshed = useRef<Set<string>>(new Set());
 
     const commit = useCallback((next: Map<string, PoolRow>): void => {
         rows.current = next;
@@ -93,7 +95,8 @@ export function useStoragePools(): StoragePools {
     }, [commit]);
 
     const refreshInBackground = useCallback((paths: string[]): void => {
-        for (const path of paths) {
+        for (const path of paths.filter(p => !refreshed.current.has(p))) {
+            refreshed.current.add(path);
             refreshPool({ path }).then(() => reloadPool(path), async (err: unknown) => {
                 setActionError(path, toLibvirtError(err).message);
                 await reloadPool(path);
