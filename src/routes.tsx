@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -23,6 +24,7 @@ export const ROUTES: readonly RouteDefinition[] = [
             return name ? <VmDetailsPage key={name} name={name} /> : null;
         },
     },
+    { segment: "schedules", navLabel: () => _("Schedules"), render: () => <SchedulesPage /> },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },
 ];
 
