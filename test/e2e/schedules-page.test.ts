@@ -221,7 +221,8 @@ test("a snapshot schedule with keep 2 run three times keeps two of its own and t
     for (const name of taken) expect(name).toMatch(/^auto-\d{4}-\d{2}-\d{2}-\d{4}(-\d)?$/);
     const userInfo = await virsh("snapshot-dumpxml", "--domain", SNAP, "--snapshotname", USER_SNAPSHOT);
     expect(userInfo).toContain("<name>before upgrade (mine)</name>");
-    expect(await page.locator("#kvm-history-table").innerText()).toContain(`removed "${taken[0]}" (keeping 2)`);
+    await waitFor(async () => (await page.locator("#kvm-history-table").innerText()).includes(`removed "${taken[0]}" (keeping 2)`),
+        { message: "the history to name the snapshot removed" });
 }, 180_000);
 
 test("the form checks its fields; enable/disable and delete change the file; dark theme", async () => {

@@ -235,7 +235,7 @@ export function SchedulesPage() {
                                                 <span className="kvm-schedule-actions">
                                                     <Button variant="secondary" size="sm" className="kvm-schedule-run-now"
                                                         isLoading={busy === "run"} isDisabled={readOnly || busy !== undefined || row.running}
-                                                        aria-label={cockpit.format(_("Run $0 now"), row.name)}
+                                                        aria-label={cockpit.format(_("Run now: $0"), row.name)}
                                                         onClick={() => void runNow(row)}>
                                                         {busy === "run" ? _("Running") : _("Run now")}
                                                     </Button>
