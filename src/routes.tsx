@@ -12,6 +12,8 @@ export interface RouteDefinition {
     // First path segment; "" is the landing page.
     segment: string;
     navLabel: (() => string) | null;
+    // For a route outside the navigation: the segment of the page it belongs to ("" when not given).
+    navParent?: string;
     // Returns null when the rest of the path does not name anything, so the app falls back to the list.
     render: (rest: string[]) => ReactNode | null;
 }
@@ -25,6 +27,12 @@ export const ROUTES: readonly RouteDefinition[] = [
         },
     },
     { segment: "schedules", navLabel: () => _("Schedules"), render: () => <SchedulesPage /> },
+    {
+        segment: "schedule", navLabel: null, navParent: "schedules", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <SchedulesPage editName={name} /> : null;
+        },
+    },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },
 ];
 

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { encodeRouteSegment, routeHash } from "../../src/core/route-segment";
 import { assertNoSeriousAxeViolations } from "../support/axe";
 import { screenshot, type TestPage } from "../support/browser";
 import type { CockpitServer } from "../support/cockpit";
@@ -67,7 +68,11 @@ async function createSchedule(name: string, operation: string, vm: string, optio
     await page.locator("#kvm-schedule-operation").selectOption(operation);
     await options(page);
     await page.locator("#kvm-schedule-vms-filter input").fill(vm);
-    await dialog.locator(`.kvm-vm-picker-list input[data-vm-name="${css(vm)}"]`).check();
+    const box = dialog.locator(`.kvm-vm-picker-list input[data-vm-name="${css(vm)}"]`);
+    await box.waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
+        throw new Error(`${error.message}\nthe picker shows: ${await dialog.locator("#kvm-schedule-vms").innerText()}`);
+    });
+    await box.check();
     await page.locator("#kvm-schedule-frequency").selectOption("daily");
     await page.locator("#kvm-schedule-time").fill(hostClock(occurrence));
     const preview = (await page.locator("#kvm-schedule-preview").innerText()).trim();
@@ -258,6 +263,22 @@ test("the form checks its fields; enable/disable and delete change the file; dar
     expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await screenshot(page, "schedules-page-dark");
     await page.evaluate(() => localStorage.removeItem("shell:style"));
+
+    // Edit opens the schedule's own route, so it can be linked to; the name stays, the change is saved.
+    await row(page, STOP_SCHEDULE).locator(".kvm-schedule-menu").click();
+    await page.getByRole("menuitem", { name: "Edit" }).click();
+    await page.locator("#kvm-schedule-form").waitFor();
+    expect(await page.evaluate(() => location.hash)).toMatch(/^#\/schedule\/Evening/);
+    expect([await page.locator("#kvm-schedule-name").inputValue(), await page.locator("#kvm-schedule-name").isDisabled()]).toEqual([STOP_SCHEDULE, true]);
+    await page.locator("#kvm-schedule-timeout").fill("45");
+    await page.locator("#kvm-schedule-save").click();
+    await page.locator("#kvm-schedule-form").waitFor({ state: "detached" });
+    const stopFile = join(SCHEDULES_DIR, `${STOP_SCHEDULE}.json`);
+    expect((JSON.parse(readFileSync(stopFile, "utf8")) as { operation: unknown }).operation).toEqual({ type: "shutdown", timeoutSeconds: 45, then: "force-off" });
+    expect(await page.evaluate(() => location.hash)).toBe("#/schedules");
+    await page.goto(`${cockpit.pageAloneUrl}${routeHash(["schedule", encodeRouteSegment("no such ü #1")])}`);
+    await page.reload();
+    expect(await page.locator("#kvm-schedule-missing").innerText()).toContain("There is no schedule no such ü #1");
 
     await row(page, STOP_SCHEDULE).locator(".kvm-schedule-menu").click();
     await page.getByRole("menuitem", { name: "Delete" }).click();

@@ -139,11 +139,14 @@ function fieldKey(issue: DocumentIssue): string {
     return field === "operation" || field === "when" ? `${field}.${sub ?? ""}` : field;
 }
 
-export function ScheduleFormDialog({ edited, timeZone, vms, existingNames, onClose, onSaved }: {
+export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVms, existingNames, onClose, onSaved }: {
     // null: a new schedule.
     edited: EditedSchedule | null;
     timeZone: string;
     vms: readonly string[] | null;
+    // Why the VM list could not be read, or null.
+    vmsError: string | null;
+    onReloadVms: () => void;
     existingNames: readonly string[];
     onClose: () => void;
     onSaved: (name: string) => void;
@@ -267,6 +270,11 @@ export function ScheduleFormDialog({ edited, timeZone, vms, existingNames, onClo
                             <VmPicker id="kvm-schedule-vms" available={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
                                 onChange={picked => set({ vms: picked }, "vms")} />
                             {helper("vms")}
+                            {vmsError &&
+                                <Alert isInline isPlain variant="danger" title={_("The list of VMs could not be read")} id="kvm-schedule-vms-error"
+                                    actionLinks={<Button variant="link" isInline onClick={onReloadVms}>{_("Try again")}</Button>}>
+                                    {vmsError}
+                                </Alert>}
                         </FormGroup>}
                     <FormGroup label={_("Repeat")} fieldId="kvm-schedule-frequency">
                         <FormSelect id="kvm-schedule-frequency" value={form.frequency}

@@ -17,6 +17,7 @@ import { describeDocumentError, type ListedDocument } from "../../host/config-do
 import { deleteSchedule, listSchedules, runScheduleNow, saveSchedule, type ScheduleListing, type ScheduleStatus } from "../../host/schedules";
 import { getAllDomainStats } from "../../libvirt/stats";
 import { useAdminAccess } from "../../lib/permission";
+import { namedRoutePath } from "../../lib/paths";
 import type { ScheduleDocument } from "../../core/schedule/schedule-document";
 import { RunHistoryCard } from "./RunHistoryCard";
 import { ScheduleFormDialog, type EditedSchedule } from "./ScheduleFormDialog";
@@ -26,11 +27,25 @@ type Row = ListedDocument<ScheduleDocument> & ScheduleStatus;
 
 // While a run goes on the host, the list is read again this often, so its end shows.
 const RUNNING_POLL_MS = 3000;
+const VM_LIST_ATTEMPTS = 3;
 
 interface Notice {
     variant: "success" | "danger" | "warning";
     title: string;
     body?: string;
+}
+
+// The VMs the form offers. A VM that disappears while libvirt lists them fails the whole call, so a
+// failure is tried again a few times, a second apart, before it is shown.
+async function listVmNames(attempts: number): Promise<string[]> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return (await getAllDomainStats({ stats: STATS.STATE })).map(sample => sample.name);
+        } catch (error) {
+            if (attempt >= attempts) throw error;
+            await new Promise(resolve => window.setTimeout(resolve, 1000));
+        }
+    }
 }
 
 function NextRunCell({ row, timeZone }: { row: Row; timeZone: string }) {
@@ -62,13 +77,23 @@ function VmsCell({ doc }: { doc: ScheduleDocument }) {
     );
 }
 
-export function SchedulesPage() {
+// `editName`: the schedule whose form is open (the route schedule/NAME), so an edit can be linked to.
+export function SchedulesPage({ editName = null }: { editName?: string | null }) {
     const admin = useAdminAccess();
     const readOnly = admin === false;
     const [listing, setListing] = useState<ScheduleListing | null>(null);
     const [loadError, setLoadError] = useState<string | null>(null);
     const [vms, setVms] = useState<string[] | null>(null);
-    const [editing, setEditing] = useState<EditedSchedule | "new" | null>(null);
+    const [creating, setCreating] = useState(false);
+    // The schedule as it was when its form opened: a later listing (a run ending) must not change the
+    // tag the form's edit is based on.
+    const [editing, setEditing] = useState<EditedSchedule | null>(null);
+    if (editName === null && editing !== null) setEditing(null);
+    if (editName !== null && listing && editing?.name !== editName) {
+        const found = listing.documents.find(d => d.name === editName);
+        if (found) setEditing({ name: found.name, tag: found.tag, value: found.value });
+    }
+    const missingEdit = editName !== null && listing !== null && !listing.documents.some(d => d.name === editName);
     const [deleting, setDeleting] = useState<Row | null>(null);
     const [pending, setPending] = useState<Record<string, "run" | "toggle" | "delete">>({});
     const [notice, setNotice] = useState<Notice | null>(null);
@@ -86,10 +111,19 @@ export function SchedulesPage() {
         });
     }, []);
 
+    const [vmsError, setVmsError] = useState<string | null>(null);
+    const loadVms = useCallback((): Promise<void> => listVmNames(VM_LIST_ATTEMPTS).then(names => {
+        setVms(names);
+        setVmsError(null);
+    }, (error: Error) => {
+        setVms([]);
+        setVmsError(error.message);
+    }), []);
+
     useEffect(() => {
         void load();
-        getAllDomainStats({ stats: STATS.STATE }).then(samples => setVms(samples.map(s => s.name)), () => setVms([]));
-    }, [load]);
+        void loadVms();
+    }, [load, loadVms]);
 
     const anyRunning = listing?.documents.some(d => d.running) ?? false;
     useEffect(() => {
@@ -158,12 +192,17 @@ export function SchedulesPage() {
         }
     };
 
+    const closeForm = (): void => {
+        setCreating(false);
+        if (editName !== null) cockpit.location.go(["schedules"]);
+    };
+
     if (!listing && !loadError) return <PageSection><Spinner aria-label={_("Loading schedules")} /></PageSection>;
     const timeZone = listing?.timeZone ?? "UTC";
     const rows = (listing?.documents ?? []) as Row[];
     const scheduleVms = [...new Set(rows.flatMap(r => r.value.vms))];
     const createButton = (
-        <Button variant="primary" id="kvm-schedule-create" isDisabled={readOnly || !listing} onClick={() => setEditing("new")}>
+        <Button variant="primary" id="kvm-schedule-create" isDisabled={readOnly || !listing} onClick={() => setCreating(true)}>
             {_("Create schedule")}
         </Button>
     );
@@ -240,7 +279,7 @@ export function SchedulesPage() {
                                                         {busy === "run" ? _("Running") : _("Run now")}
                                                     </Button>
                                                     <ActionsColumn isDisabled={readOnly || busy !== undefined} items={[
-                                                        { title: _("Edit"), onClick: () => setEditing({ name: row.name, tag: row.tag, value: row.value }) },
+                                                        { title: _("Edit"), onClick: () => cockpit.location.go(namedRoutePath("schedule", row.name)) },
                                                         { title: _("Delete"), onClick: () => setDeleting(row), isDanger: true },
                                                     ]} actionsToggle={({ toggleRef, onToggle, isOpen, isDisabled }) => (
                                                         <Button ref={toggleRef} variant="plain" onClick={onToggle} aria-expanded={isOpen} isDisabled={isDisabled}
@@ -268,12 +307,21 @@ export function SchedulesPage() {
                 </CardBody>
             </Card>
             {listing && <RunHistoryCard timeZone={timeZone} knownVms={scheduleVms} refreshKey={historyKey} />}
-            {editing &&
-                <ScheduleFormDialog edited={editing === "new" ? null : editing} timeZone={timeZone} vms={vms}
+            {missingEdit &&
+                <Alert isInline variant="warning" id="kvm-schedule-missing" className="kvm-schedule-notice"
+                    title={<NameSentence template={_("There is no schedule $0")} names={[editName]} />}
+                    actionClose={<AlertActionCloseButton onClose={closeForm} />} />}
+            {(creating || editing) &&
+                <ScheduleFormDialog key={editing?.name ?? ""} edited={creating ? null : editing} timeZone={timeZone} vms={vms}
+                    vmsError={vmsError} onReloadVms={() => {
+                        setVms(null);
+                        setVmsError(null);
+                        void loadVms();
+                    }}
                     existingNames={[...rows.map(r => r.name), ...(listing?.damaged ?? []).map(d => d.name)]}
-                    onClose={() => setEditing(null)}
+                    onClose={closeForm}
                     onSaved={name => {
-                        setEditing(null);
+                        closeForm();
                         setNotice({ variant: "success", title: cockpit.format(_("“$0” saved"), name) });
                         void load();
                     }} />}
