@@ -16,8 +16,10 @@ import { formatHostTime, operationTypeLabel, resultColor, resultLabel } from "./
 const ALL = "";
 const RESULTS: readonly RunResult[] = ["ok", "failed", "skipped"];
 
-export function RunHistoryCard({ timeZone, knownVms, refreshKey }: {
+export function RunHistoryCard({ timeZone, knownVms, refreshKey, readOnly }: {
     timeZone: string;
+    // Without administrative access the history (root's, in /var/lib/kvm-manager) cannot be read.
+    readOnly: boolean;
     // VMs the filter offers besides those in the history: the schedules' own.
     knownVms: readonly string[];
     // Changes after a run, so the history is read again.
@@ -71,7 +73,9 @@ export function RunHistoryCard({ timeZone, knownVms, refreshKey }: {
                         </ToolbarItem>
                     </ToolbarContent>
                 </Toolbar>
-                {error && <Alert isInline variant="danger" title={_("The run history could not be read")}>{error}</Alert>}
+                {error && (readOnly
+                    ? <Alert isInline variant="info" title={_("The run history is readable with administrative access only")}>{error}</Alert>
+                    : <Alert isInline variant="danger" title={_("The run history could not be read")}>{error}</Alert>)}
                 {runs === null && !error && <Spinner size="lg" aria-label={_("Loading the run history")} />}
                 {runs !== null && runs.length === 0 &&
                     <EmptyState headingLevel="h3" titleText={vm === ALL && result === ALL ? _("No runs yet") : _("No runs match the filter")} id="kvm-history-empty">

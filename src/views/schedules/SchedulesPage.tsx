@@ -306,7 +306,7 @@ export function SchedulesPage({ editName = null }: { editName?: string | null })
                         </Alert>}
                 </CardBody>
             </Card>
-            {listing && <RunHistoryCard timeZone={timeZone} knownVms={scheduleVms} refreshKey={historyKey} />}
+            {listing && <RunHistoryCard timeZone={timeZone} knownVms={scheduleVms} refreshKey={historyKey} readOnly={readOnly} />}
             {missingEdit &&
                 <Alert isInline variant="warning" id="kvm-schedule-missing" className="kvm-schedule-notice"
                     title={<NameSentence template={_("There is no schedule $0")} names={[editName]} />}
