@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -11,6 +12,8 @@ export interface RouteDefinition {
     // First path segment; "" is the landing page.
     segment: string;
     navLabel: (() => string) | null;
+    // For a route outside the navigation: the segment of the page it belongs to ("" when not given).
+    navParent?: string;
     // Returns null when the rest of the path does not name anything, so the app falls back to the list.
     render: (rest: string[]) => ReactNode | null;
 }
@@ -21,6 +24,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "schedules", navLabel: () => _("Schedules"), render: () => <SchedulesPage /> },
+    {
+        segment: "schedule", navLabel: null, navParent: "schedules", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <SchedulesPage editName={name} /> : null;
         },
     },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },

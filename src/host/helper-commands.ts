@@ -37,7 +37,9 @@ function failureMessage(argv: string[], spawnError: SpawnError, stdout: string |
     return answer?.error ?? spawnError.message;
 }
 
-export async function runHelperJson<T>(argv: string[]): Promise<T> {
+// `answerOnExit`: exit statuses whose JSON answer is still the answer (a command that did its work and
+// reports failures inside it, like a scheduler run with a failed VM).
+export async function runHelperJson<T>(argv: string[], { answerOnExit = [] }: { answerOnExit?: number[] } = {}): Promise<T> {
     let output: string;
     try {
         // Reading /var/lib/kvm-manager needs root where an admin is logged in; "try" still lets others
@@ -48,6 +50,11 @@ export async function runHelperJson<T>(argv: string[]): Promise<T> {
         });
     } catch (failure) {
         const { error: spawnError, stdout } = failure as { error: SpawnError; stdout?: string };
+        if (spawnError.exit_status != null && answerOnExit.includes(spawnError.exit_status) && jsonErrorOf(stdout) === null) {
+            try {
+                return JSON.parse(stdout ?? "") as T;
+            } catch { /* not an answer: the failure below */ }
+        }
         throw new HelperCommandError(failureMessage(argv, spawnError, stdout), spawnError.exit_status ?? null);
     }
     try {
