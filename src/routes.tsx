@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
 import { StoragePoolsPage } from "./views/storage-pools/StoragePoolsPage";
@@ -13,11 +14,10 @@ export interface RouteDefinition {
     // First path segment; "" is the landing page.
     segment: string;
     navLabel: (() => string) | null;
+    // For a route outside the navigation: the segment of the page it belongs to ("" when not given).
+    navParent?: string;
     // Returns null when the rest of the path does not name anything, so the app falls back to the list.
     render: (rest: string[]) => ReactNode | null;
-    // For a route outside the navigation: the segment of the page it belongs to (highlighted in the
-    // navigation); the VM list when unset.
-    navParent?: string;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -26,6 +26,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "schedules", navLabel: () => _("Schedules"), render: () => <SchedulesPage /> },
+    {
+        segment: "schedule", navLabel: null, navParent: "schedules", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <SchedulesPage editName={name} /> : null;
         },
     },
     { segment: "storage", navLabel: () => _("Storage pools"), render: () => <StoragePoolsPage /> },
