@@ -22,7 +22,8 @@ import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import { vmDetailsPath } from "../../lib/paths";
-import { vmStore, type VmRow } from "../../state/vm-store";
+import { snapshotCountOf } from "../../state/snapshot-counts";
+import { snapshotCounts, vmStore, type VmRow } from "../../state/vm-store";
 import { BatchConfirmDialog, batchNeedsConfirmation } from "./BatchConfirmDialog";
 import { BatchDialog, type BatchState } from "./BatchDialog";
 import { VmActionsMenu } from "./VmActionsMenu";
@@ -38,14 +39,15 @@ const COLUMNS: { column: SortColumn; title: () => string }[] = [
     { column: "memory", title: () => _("Memory") },
     { column: "cpu", title: () => _("CPU usage") },
     { column: "memoryUsed", title: () => _("Memory usage") },
+    { column: "snapshots", title: () => _("Snapshots") },
 ];
 
 // The store keeps a VM's row object while nothing changes; so does this cache, which keeps rows memoized.
 const listRows = new WeakMap<VmRow, ListRow>();
 
-function toListRow(row: VmRow): ListRow {
+function toListRow(row: VmRow, snapshots: number | null): ListRow {
     const cached = listRows.get(row);
-    if (cached) return cached;
+    if (cached?.snapshots === snapshots) return cached;
     const { sample, usage } = row;
     const item: ListRow = {
         row,
@@ -55,6 +57,7 @@ function toListRow(row: VmRow): ListRow {
         memoryKiB: sample.memoryCurrentKiB ?? sample.memoryMaxKiB,
         cpuPercent: usage.cpuPercent,
         memoryUsedKiB: usage.memoryUsedKiB,
+        snapshots,
     };
     listRows.set(row, item);
     return item;
@@ -113,7 +116,8 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
 }) {
     const { row } = item;
     return (
-        <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}>
+        <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}
+            data-snapshots={item.snapshots ?? undefined}>
             {/* PF's select cell labels its checkbox "Select row N" whatever is passed: this one names the VM. */}
             <Td className="pf-v6-c-table__check">
                 <Checkbox id={`kvm-select-${rowIndex}`} isChecked={selected} isDisabled={readOnly}
@@ -143,6 +147,9 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
             </Td>
             <Td dataLabel={_("CPU usage")} className="kvm-cpu-cell"><CpuCell item={item} /></Td>
             <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
+            <Td dataLabel={_("Snapshots")} className="kvm-snapshots-cell">
+                {item.snapshots === null || item.snapshots === 0 ? <span className="kvm-usage-none">{item.snapshots ?? "–"}</span> : item.snapshots}
+            </Td>
             <Td isActionCell>
                 <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
                     onAction={action => onAction(item.name, action)} />
@@ -153,6 +160,7 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
 
 export function VmListPage() {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
+    const counts = useSyncExternalStore(snapshotCounts.subscribe, snapshotCounts.getSnapshot);
     const admin = useAdminAccess();
     const [filter, setFilter] = useState<ListFilter>({ text: "", state: "all" });
     const [sortColumn, setSortColumn] = useState<SortColumn>("name");
@@ -170,9 +178,10 @@ export function VmListPage() {
 
     useEffect(() => {
         vmStore.start();
+        void snapshotCounts.sync();
     }, []);
 
-    const allRows = useMemo(() => snapshot.vms.map(toListRow), [snapshot.vms]);
+    const allRows = useMemo(() => snapshot.vms.map(row => toListRow(row, snapshotCountOf(counts, row.name))), [snapshot.vms, counts]);
     const visible = useMemo(
         () => sortVms(filterVms(allRows, filter), sortColumn, sortDirection),
         [allRows, filter, sortColumn, sortDirection]);
