@@ -102,7 +102,7 @@ test("the card's count replaces the known one; an unchanged count publishes noth
 test("libvirt failing the list leaves the counts unknown, with a warning", async () => {
     const { host, counts, warnings } = setUp([["web", 1]]);
     host.listDomainPathsWithSnapshots = async () => {
-        throw new LibvirtError("unreachable", "Failed to connect");
+        throw new LibvirtError("libvirt-down", "Failed to connect");
     };
     await counts.sync();
     expect(snapshotCountOf(counts.getSnapshot(), "web")).toBeNull();
