@@ -4,7 +4,7 @@ import { XMLParser, type X2jOptions } from "fast-xml-parser";
 
 export type XmlNode = Record<string, unknown>;
 
-export function libvirtXmlParser(options: Pick<X2jOptions, "isArray" | "stopNodes" | "trimValues">): XMLParser {
+export function libvirtXmlParser(options: Pick<X2jOptions, "isArray" | "stopNodes" | "trimValues" | "preserveOrder">): XMLParser {
     return new XMLParser({
         ignoreAttributes: false,
         attributeNamePrefix: "@",

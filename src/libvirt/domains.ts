@@ -79,3 +79,17 @@ export async function listDomainPaths(): Promise<string[]> {
     const [paths] = await call<[string[]]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [0] });
     return paths;
 }
+
+// virDomainUndefineFlagsValues: MANAGED_SAVE 1, SNAPSHOTS_METADATA 2, NVRAM 4, CHECKPOINTS_METADATA 16. libvirt
+// refuses to undefine a VM with snapshots or a UEFI variables file unless told what to do with them: the
+// snapshots' metadata goes with the VM (internal snapshots live in its disks), and so does its nvram file.
+const UNDEFINE_EVERYTHING = 1 | 2 | 4 | 16;
+
+export async function undefineDomain({ path }: { path: string }): Promise<void> {
+    await call({ path, iface: DOMAIN_IFACE, method: "Undefine", signature: "u", args: [UNDEFINE_EVERYTHING] });
+}
+
+export async function defineDomainXml({ xml }: { xml: string }): Promise<string> {
+    const [path] = await call<[string]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "DomainDefineXML", signature: "s", args: [xml] });
+    return path;
+}

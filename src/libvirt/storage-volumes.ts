@@ -1,6 +1,6 @@
 // org.libvirt.StorageVol and the pool methods for volumes: list, read, create, look up by path, delete.
 // Small async functions with one object argument, all through connection.call.
-import { CONNECT_IFACE, CONNECT_PATH, call } from "./connection";
+import { CONNECT_IFACE, CONNECT_PATH, call, toLibvirtError } from "./connection";
 import { POOL_IFACE } from "./storage-pools";
 
 const VOLUME_IFACE = "org.libvirt.StorageVol";
@@ -34,4 +34,18 @@ export async function lookupVolumeByPath({ filePath }: { filePath: string }): Pr
 
 export async function deleteVolume({ path }: { path: string }): Promise<void> {
     await call({ path, iface: VOLUME_IFACE, method: "Delete", signature: "u", args: [0], timeout: LONG_CALL_MS });
+}
+
+// Deletes the pool volume whose file is `path`, so the pool's list of volumes stays right; false when
+// no pool holds that file (nothing is done then: the caller removes a plain file itself).
+export async function deleteVolumeByPath({ path }: { path: string }): Promise<boolean> {
+    let volume: string;
+    try {
+        volume = await lookupVolumeByPath({ filePath: path });
+    } catch (error) {
+        if (/Storage volume not found|no storage vol/i.test(toLibvirtError(error).message)) return false;
+        throw error;
+    }
+    await deleteVolume({ path: volume });
+    return true;
 }

@@ -1,11 +1,14 @@
-// The page's one VM store (src/state/vm-list-state.ts), wired to libvirt-dbus, virsh and cockpit.
+// The page's one VM store (src/state/vm-list-state.ts) and its snapshot counts (src/state/snapshot-counts.ts),
+// wired to libvirt-dbus, virsh and cockpit.
 import cockpit, { _ } from "../lib/cockpit";
 import { STATS } from "../core/domain-stats";
 import { libvirtClientGeneration } from "../libvirt/connection";
 import { getDomainName, getLiveVcpuCount, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
 import { subscribeDomainEvents } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
+import { countSnapshots, listDomainPathsWithSnapshots } from "../libvirt/snapshots";
 import { runVirshLifecycle } from "../libvirt/virsh";
+import { SnapshotCounts } from "./snapshot-counts";
 import { VmStore } from "./vm-list-state";
 
 export {
@@ -36,4 +39,10 @@ export const vmStore = new VmStore({
         vanishedMessage: name => cockpit.format(_("$0 no longer exists"), name),
         warn: (message, error) => console.warn(message, error),
     },
+});
+
+export const snapshotCounts = new SnapshotCounts({
+    api: { listDomainPathsWithSnapshots, countSnapshots, getDomainName, subscribeDomainEvents },
+    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    warn: (message, error) => console.warn(message, error),
 });

@@ -22,6 +22,7 @@ import { useDomainDetails } from "../../state/domain-details";
 import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
 import { SnapshotsCard } from "./SnapshotsCard";
+import { allowedCommands, useCloneDelete } from "../vm-lifecycle/useCloneDelete";
 import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
@@ -173,6 +174,7 @@ export function VmDetailsPage({ name }: { name: string }) {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const admin = useAdminAccess();
     const lifecycle = useLifecycleAction();
+    const cloneDelete = useCloneDelete({ onDeleted: () => cockpit.location.go([]) });
     const row = snapshot.vms.find(vm => vm.name === name) ?? null;
     const details = useDomainDetails(name, row?.sample.state ?? null);
     const [autostartError, setAutostartError] = useState<string | null>(null);
@@ -208,6 +210,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                     <EmptyStateBody>{cockpit.format(_("There is no virtual machine named “$0” on this host (any more)."), name)}</EmptyStateBody>
                     <Button variant="link" onClick={() => cockpit.location.go([])}>{_("Back to all virtual machines")}</Button>
                 </EmptyState>
+                {/* A deletion from this page: the VM leaves the list before its disks are removed. */}
+                {cloneDelete.dialog}
             </PageSection>
         );
     }
@@ -230,6 +234,14 @@ export function VmDetailsPage({ name }: { name: string }) {
                                 <Button variant={action === "forceOff" ? "danger" : "secondary"} size="sm" data-action={action}
                                     isDisabled={readOnly || row.pending !== null} onClick={() => lifecycle.request(name, action)}>
                                     {actionLabel(action)}
+                                </Button>
+                            </FlexItem>
+                        ))}
+                        {allowedCommands(row.sample.state).map(command => (
+                            <FlexItem key={command}>
+                                <Button variant={command === "delete" ? "danger" : "secondary"} size="sm" data-command={command}
+                                    isDisabled={readOnly || row.pending !== null} onClick={() => cloneDelete.request(name, command)}>
+                                    {command === "clone" ? _("Clone…") : _("Delete…")}
                                 </Button>
                             </FlexItem>
                         ))}
@@ -262,6 +274,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                     onDefinitionChanged={details.reloadDefinition} /></GridItem>
             </Grid>
             {lifecycle.dialog}
+            {cloneDelete.dialog}
         </PageSection>
     );
 }
