@@ -2,14 +2,13 @@
 // against what its VMs are given, and the busiest VMs. One read of the history for all VMs, one virsh
 // run for all VMs' sizes: the Insights page and the VM details page call it once, never per VM.
 import { readFileSync } from "node:fs";
-import { buildHistoryResponse, historyWindowForRange } from "../../src/core/metrics/history";
-import type { BucketRow } from "../../src/core/metrics/rollup";
 import { parseVirshDomstats } from "../../src/core/metrics/virsh-domstats";
+import { historiesFromRows } from "../../src/core/insights/histories";
 import { hostResources } from "../../src/core/insights/host-resources";
 import {
-    INSIGHTS_RANGES, buildInsights, insightsForVm, isInsightsRange, vmConfigFromStats, type InsightsResponse,
+    INSIGHTS_RANGES, buildInsights, insightsForVm, insightsWindow, isInsightsRange, vmConfigFromStats, type InsightsResponse,
 } from "../../src/core/insights/summary";
-import type { VmConfig, VmHistory } from "../../src/core/insights/types";
+import type { VmConfig } from "../../src/core/insights/types";
 import { EXIT_OK, UsageError, parseCommandLine, parseEndArgument, printJson, runCommand } from "../lib/cli";
 import { createLogger } from "../lib/log";
 import { MetricsStore } from "../lib/metrics-store";
@@ -51,16 +50,6 @@ function readProc(path: string): string | null {
     }
 }
 
-function byVm(rows: readonly BucketRow[]): Map<string, BucketRow[]> {
-    const out = new Map<string, BucketRow[]>();
-    for (const row of rows) {
-        const list = out.get(row.vm);
-        if (list) list.push(row);
-        else out.set(row.vm, [row]);
-    }
-    return out;
-}
-
 function printTable(response: InsightsResponse): void {
     const c = response.counts;
     const out = [`${response.range} up to ${new Date(response.endMs).toISOString()}: ${c.vms} VMs, ${c.running} running; ` +
@@ -94,16 +83,15 @@ runCommand(PROGRAM, USAGE, async () => {
     const range = values.range ?? "24h";
     if (!isInsightsRange(range)) throw new UsageError(`--range must be one of ${INSIGHTS_RANGES.join(", ")}`);
     const endMs = parseEndArgument(values.end);
-    const window = historyWindowForRange(range, endMs);
+    const window = insightsWindow(range, endMs);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), createLogger(PROGRAM, { quiet: true }));
     const [{ rows, warnings }, { configs, warning }] = await Promise.all([
         store.readVmRows(null, window.tier.id, window.startMs, window.endMs),
         readConfigs(resolveLibvirtUri(values.uri)),
     ]);
-    const histories: VmHistory[] = [];
-    for (const [vm, vmRows] of byVm(rows)) histories.push(buildHistoryResponse(vm, range, window, vmRows));
+    const span = { startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs };
     let response = buildInsights({
-        range, window: { startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs }, histories, configs,
+        range, window: span, histories: historiesFromRows(rows, span), configs,
         host: hostResources(readProc("/proc/cpuinfo"), readProc("/proc/meminfo")),
         warnings: warning === null ? warnings : [...warnings, warning],
     });

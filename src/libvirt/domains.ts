@@ -73,3 +73,11 @@ export async function getLiveVcpuCount({ path }: { path: string }): Promise<numb
     const [count] = await call<[number]>({ path, iface: DOMAIN_IFACE, method: "GetVcpus", signature: "u", args: [1] });
     return count;
 }
+
+// One step of resizing a VM (core/insights/apply-plan.ts): Domain.SetVcpus (count) or Domain.SetMemory
+// (KiB) with libvirt's flags for the persistent definition, the running VM and the maximum.
+export async function setDomainSize({ path, method, value, flags }: {
+    path: string; method: "SetVcpus" | "SetMemory"; value: number; flags: number;
+}): Promise<void> {
+    await call({ path, iface: DOMAIN_IFACE, method, signature: method === "SetVcpus" ? "uu" : "tu", args: [value, flags] });
+}

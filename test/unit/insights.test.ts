@@ -1,7 +1,9 @@
 // The insights rules on crafted series: each suggestion, its thresholds from both sides, gaps (nulls,
 // buckets without samples), counter resets (a bucket with samples but no rate), too little history,
 // and the summary the helper answers.
+import { AFFECT_CONFIG, AFFECT_LIVE, SET_MAXIMUM, planSizeChange, type SizeNow } from "../../src/core/insights/apply-plan";
 import { cpuSuggestions, vcpusNeeded } from "../../src/core/insights/cpu";
+import { historiesFromRows } from "../../src/core/insights/histories";
 import { cpusFromCpuinfo, memTotalKiB } from "../../src/core/insights/host-resources";
 import { bytesMoved, ioHotspots } from "../../src/core/insights/io-hotspots";
 import { memorySizeFor, memorySuggestions } from "../../src/core/insights/memory";
@@ -84,7 +86,7 @@ describe("CPU", () => {
         expect(cpuSuggestions(history("at", DAY_BUCKETS, { cpuPercent: () => 20 }), config("at"), 24, 4)).toEqual([]);
     });
 
-    test("high use: more vCPUs, critical near 100 %, never more than the host has", () => {
+    test("high use: more vCPUs, critical near 100 %, never more than the host has (then no change, only the advice)", () => {
         const h = history("busy", DAY_BUCKETS, { cpuPercent: () => 85 });
         expect(cpuSuggestions(h, config("busy", { vcpus: 2 }), 24, 16)[0]).toMatchObject({
             kind: "cpu-high", severity: "warning", change: { from: 2, to: 3 },
@@ -92,7 +94,9 @@ describe("CPU", () => {
         const full = history("full", DAY_BUCKETS, { cpuPercent: () => 99 });
         expect(cpuSuggestions(full, config("full", { vcpus: 4 }), 24, 16)[0]).toMatchObject({ severity: "critical", change: { to: 7 } });
         expect(cpuSuggestions(full, config("full", { vcpus: 4 }), 24, 6)[0]).toMatchObject({ change: { to: 6 } });
-        expect(cpuSuggestions(full, config("full", { vcpus: 4 }), 24, 4)).toEqual([]);
+        expect(cpuSuggestions(full, config("full", { vcpus: 4 }), 24, 4)[0]).toMatchObject({
+            kind: "cpu-high", change: null, evidence: { values: { hostCpus: 4 } },
+        });
         expect(cpuSuggestions(history("edge", DAY_BUCKETS, { cpuPercent: () => 80 }), config("edge"), 24, 16)).toEqual([]);
     });
 
@@ -299,5 +303,73 @@ describe("host and VM sizes", () => {
         })).toEqual({ name: "a 'b'", active: true, vcpus: 2, maxVcpus: 4, memoryKiB: 2097152, maxMemoryKiB: 4194304, memorySource: "guest" });
         expect(vmConfigFromStats("off", { "state.state": "5", "balloon.current": "65536", "balloon.maximum": "65536", "vcpu.current": "1", "vcpu.maximum": "1" }))
             .toEqual({ name: "off", active: false, vcpus: 1, maxVcpus: 1, memoryKiB: 65536, maxMemoryKiB: 65536, memorySource: null });
+    });
+});
+
+describe("applying a size change", () => {
+    const off: SizeNow = { config: { vcpus: 2, maxVcpus: 4, memoryKiB: 2 * GIB, maxMemoryKiB: 4 * GIB }, live: null };
+    const running: SizeNow = { ...off, live: { vcpus: 2, maxVcpus: 4, memoryKiB: 2 * GIB, maxMemoryKiB: 4 * GIB } };
+
+    test("a VM that is off: the persistent definition only, raising the maximum first when needed", () => {
+        expect(planSizeChange({ kind: "vcpus", from: 2, to: 3 }, off)).toEqual({
+            steps: [{ method: "SetVcpus", value: 3, flags: AFFECT_CONFIG, live: false }], appliesLive: false,
+        });
+        expect(planSizeChange({ kind: "vcpus", from: 2, to: 6 }, off).steps).toEqual([
+            { method: "SetVcpus", value: 6, flags: AFFECT_CONFIG | SET_MAXIMUM, live: false },
+            { method: "SetVcpus", value: 6, flags: AFFECT_CONFIG, live: false },
+        ]);
+        expect(planSizeChange({ kind: "memory", fromKiB: 2 * GIB, toKiB: 6 * GIB }, off).steps.map(s => s.flags)).toEqual([AFFECT_CONFIG | SET_MAXIMUM, AFFECT_CONFIG]);
+    });
+
+    test("a running VM: vCPUs hot-plugged up to the maximum, never unplugged", () => {
+        expect(planSizeChange({ kind: "vcpus", from: 2, to: 4 }, running)).toMatchObject({
+            appliesLive: true, steps: [{ flags: AFFECT_CONFIG }, { method: "SetVcpus", value: 4, flags: AFFECT_LIVE, live: true }],
+        });
+        expect(planSizeChange({ kind: "vcpus", from: 2, to: 5 }, running).appliesLive).toBe(false);
+        expect(planSizeChange({ kind: "vcpus", from: 2, to: 1 }, running)).toEqual({
+            steps: [{ method: "SetVcpus", value: 1, flags: AFFECT_CONFIG, live: false }], appliesLive: false,
+        });
+    });
+
+    test("a running VM: memory ballooned up to its maximum memory", () => {
+        expect(planSizeChange({ kind: "memory", fromKiB: 2 * GIB, toKiB: GIB }, running)).toMatchObject({
+            appliesLive: true, steps: [{ flags: AFFECT_CONFIG }, { value: GIB, flags: AFFECT_LIVE }],
+        });
+        expect(planSizeChange({ kind: "memory", fromKiB: 2 * GIB, toKiB: 8 * GIB }, running)).toMatchObject({
+            appliesLive: false, steps: [{ flags: AFFECT_CONFIG | SET_MAXIMUM }, { flags: AFFECT_CONFIG }],
+        });
+    });
+});
+
+describe("histories from one read of the store", () => {
+    test("the same series as kvm-manager-history's, for every VM, duplicates and gaps included", () => {
+        const window = historyWindowForRange("24h", END - 1);
+        const rows: BucketRow[] = [];
+        const value = (v: number | null) => {
+            const x = emptyMetricValues();
+            x.cpuPercent = v;
+            x.netRxBps = v === null ? null : v * 1000;
+            return x;
+        };
+        for (let t = window.startMs - 60_000; t < window.endMs + 60_000; t += 60_000) {
+            if (t % (7 * 60_000) === 0) continue; // gaps
+            for (const vm of ["a", "b ü"]) {
+                const v = (t / 60_000) % 13;
+                rows.push({ vm, tsMs: t, n: 2, avg: value(v % 5 === 0 ? null : v), max: value(v % 5 === 0 ? null : v + 1) });
+                // The same bucket read twice (a fold ran meanwhile) and a half-filled one.
+                if (v === 3) rows.push({ vm, tsMs: t, n: 1, avg: value(10), max: value(40) });
+            }
+        }
+        const fast = historiesFromRows(rows, window);
+        expect(fast.map(h => h.vm)).toEqual(["a", "b ü"]);
+        for (const h of fast) {
+            const reference = buildHistoryResponse(h.vm, "24h", window, rows);
+            expect(h.samples).toEqual(reference.samples);
+            expect(h.timestamps).toEqual(reference.timestamps);
+            for (const m of METRIC_NAMES) {
+                expect(h.series[m].max).toEqual(reference.series[m].max);
+                h.series[m].avg.forEach((v, i) => (v === null ? expect(reference.series[m].avg[i]).toBeNull() : expect(v).toBeCloseTo(reference.series[m].avg[i] ?? NaN, 9)));
+            }
+        }
     });
 });

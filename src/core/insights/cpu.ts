@@ -25,10 +25,12 @@ export function cpuSuggestions(history: VmHistory, config: VmConfig, dataHours: 
     const values = { p95Percent: round(p95), meanPercent: round(mean), vcpus };
     if (p95 > CPU_HIGH_P95) {
         const to = Math.min(vcpusNeeded(vcpus, p95), hostCpus ?? Number.MAX_SAFE_INTEGER);
-        if (to <= vcpus) return [];
+        // A VM with as many vCPUs as the host has CPUs cannot be given more: it is still reported,
+        // without a change, so the advice is to move work (or the VM) elsewhere.
         return [makeSuggestion(history, dataHours, {
-            kind: "cpu-high", category: "cpu", severity: p95 >= CPU_CRITICAL_P95 ? "critical" : "warning", values,
-            change: { kind: "vcpus", from: vcpus, to },
+            kind: "cpu-high", category: "cpu", severity: p95 >= CPU_CRITICAL_P95 ? "critical" : "warning",
+            values: hostCpus === null ? values : { ...values, hostCpus },
+            change: to > vcpus ? { kind: "vcpus", from: vcpus, to } : null,
         })];
     }
     const out: Suggestion[] = [];

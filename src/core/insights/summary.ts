@@ -5,7 +5,7 @@
 import { isActive } from "../domain-state";
 import { parseDomainStats, type RawStatsRecord } from "../domain-stats";
 import { METRIC_NAMES, type MetricName } from "../metrics/rollup";
-import type { HistoryRange } from "../metrics/tiers";
+import { HISTORY_RANGES, bucketStart, tierById, type HistoryRange, type HistoryWindow, type TierId } from "../metrics/tiers";
 import { cpuSuggestions } from "./cpu";
 import { bytesMoved, ioHotspots } from "./io-hotspots";
 import { memorySuggestions } from "./memory";
@@ -19,6 +19,18 @@ export type InsightsRange = typeof INSIGHTS_RANGES[number];
 
 export function isInsightsRange(value: string): value is InsightsRange {
     return (INSIGHTS_RANGES as readonly string[]).includes(value);
+}
+
+// The tier each range reads. Coarser than the charts' for a day (30-minute buckets, not 1-minute):
+// a p95 of half-hour averages is what "sustained" means, the maxima keep every spike, and a hundred
+// VMs' day is then 5,000 rows instead of 130,000. A month stays at 30 minutes too: 6-hour averages
+// would hide the busy part of every day.
+const INSIGHTS_TIERS: Record<InsightsRange, TierId> = { "1h": "raw", "6h": "1m", "24h": "30m", "7d": "30m", "30d": "30m" };
+
+export function insightsWindow(range: InsightsRange, endAtMs: number): HistoryWindow {
+    const tier = tierById(INSIGHTS_TIERS[range]);
+    const endMs = bucketStart(endAtMs, tier.stepMs) + tier.stepMs;
+    return { tier, stepMs: tier.stepMs, startMs: endMs - Math.ceil(HISTORY_RANGES[range] / tier.stepMs) * tier.stepMs, endMs };
 }
 
 export interface HostResources {
