@@ -4,13 +4,13 @@
 import {
     Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup,
     DescriptionListTerm, EmptyState, EmptyStateBody, Flex, FlexItem, Grid, GridItem, PageSection, Progress, ProgressMeasureLocation,
-    ProgressSize, Spinner, Tab, Tabs, TabTitleText, Title,
+    ProgressSize, Spinner, Title, ToggleGroup, ToggleGroupItem,
 } from "@patternfly/react-core";
 import { CheckCircleIcon, SyncAltIcon } from "@patternfly/react-icons";
 import { useMemo, useState } from "react";
 import { formatBytes, formatBytesPerSecond } from "../../core/format";
 import {
-    TOP_METRICS, groupBy, type HostCapacity, type InsightsRange, type InsightsResponse, type TopMetric,
+    TOP_METRICS, groupBy, isInsightsRange, type HostCapacity, type InsightsRange, type InsightsResponse, type TopMetric,
 } from "../../core/insights/summary";
 import { CATEGORIES, SEVERITIES, type Category } from "../../core/insights/types";
 import { DisplayName } from "../../components/DisplayName";
@@ -62,7 +62,7 @@ function CapacityCard({ host }: { host: HostCapacity }) {
                     cockpit.format(_("$0 of $1 CPUs"), host.vcpusAllocated, host.cpus ?? "–"))}
                 {bar("kvm-capacity-memory", _("Memory given to VMs"), host.memoryAllocatedKiB, host.memoryKiB,
                     cockpit.format(_("$0 of $1"), bytes(host.memoryAllocatedKiB), host.memoryKiB === null ? "–" : bytes(host.memoryKiB)))}
-                <DescriptionList isHorizontal isCompact className="kvm-capacity-figures">
+                <DescriptionList isHorizontal isCompact termWidth="12rem" className="kvm-capacity-figures">
                     <DescriptionListGroup>
                         <DescriptionListTerm>{_("CPU overcommit")}</DescriptionListTerm>
                         <DescriptionListDescription id="kvm-capacity-cpu-ratio">{ratio(host.cpuOvercommit)}</DescriptionListDescription>
@@ -143,6 +143,12 @@ function TopCharts({ response }: { response: InsightsResponse }) {
 
 type View = "vm" | "category" | "all";
 
+const VIEWS: { view: View; label: () => string }[] = [
+    { view: "vm", label: () => _("By virtual machine") },
+    { view: "category", label: () => _("By category") },
+    { view: "all", label: () => _("All") },
+];
+
 function SuggestionsCard({ response }: { response: InsightsResponse }) {
     const [view, setView] = useState<View>("vm");
     const waiting = response.vms.filter(v => v.config?.active && !v.coverage.enough);
@@ -153,11 +159,12 @@ function SuggestionsCard({ response }: { response: InsightsResponse }) {
         <Card id="kvm-insights-suggestions">
             <CardTitle>{_("Suggestions")}</CardTitle>
             <CardBody>
-                <Tabs activeKey={view} onSelect={(_event, key) => setView(key as View)} aria-label={_("Group suggestions")} isBox={false}>
-                    <Tab eventKey="vm" id="kvm-insights-by-vm" title={<TabTitleText>{_("By virtual machine")}</TabTitleText>} />
-                    <Tab eventKey="category" id="kvm-insights-by-category" title={<TabTitleText>{_("By category")}</TabTitleText>} />
-                    <Tab eventKey="all" id="kvm-insights-all" title={<TabTitleText>{_("All")}</TabTitleText>} />
-                </Tabs>
+                <ToggleGroup aria-label={_("Group suggestions")} isCompact className="kvm-insights-views">
+                    {VIEWS.map(v => (
+                        <ToggleGroupItem key={v.view} text={v.label()} buttonId={`kvm-insights-${v.view === "all" ? "all" : `by-${v.view}`}`}
+                            isSelected={view === v.view} onChange={() => setView(v.view)} />
+                    ))}
+                </ToggleGroup>
                 <div className="kvm-insights-list" data-view={view}>
                     {none &&
                         <EmptyState icon={CheckCircleIcon} headingLevel="h3" titleText={_("No suggestions")} variant="sm" id="kvm-insights-none">
@@ -197,7 +204,13 @@ function SuggestionsCard({ response }: { response: InsightsResponse }) {
 }
 
 export function InsightsPage() {
-    const [range, setRange] = useState<InsightsRange>("24h");
+    // The range travels in the URL (#/insights?range=30d), so a view can be bookmarked and shared.
+    const option = cockpit.location.options.range;
+    const [range, setRangeState] = useState<InsightsRange>(typeof option === "string" && isInsightsRange(option) ? option : "24h");
+    const setRange = (next: InsightsRange): void => {
+        setRangeState(next);
+        cockpit.location.replace(["insights"], { range: next });
+    };
     const insights = useInsights(range);
     const { response } = insights;
     const updated = insights.updatedAtMs === null ? null

@@ -77,6 +77,9 @@ export function SuggestionsCard({ name, state, readOnly, onDefinitionChanged }: 
     const [pending, setPending] = useState<Pending | null>(null);
     const [busy, setBusy] = useState<string | null>(null);
     const [result, setResult] = useState<Result | null>(null);
+    // Suggestions applied from here: a change that waits for the next boot still shows (the running VM
+    // keeps its size), without offering the same Apply again.
+    const [applied, setApplied] = useState<ReadonlySet<string>>(new Set());
     const active = isActive(state);
     const vm = insights.response?.vms.find(v => v.vm === name) ?? null;
     const suggestions = insights.response?.suggestions ?? [];
@@ -103,6 +106,7 @@ export function SuggestionsCard({ name, state, readOnly, onDefinitionChanged }: 
                     await setDomainSize({ path: p.path, method: step.method, value: step.value, flags: step.flags });
                 } catch (e) {
                     if (step.live && savedForBoot) {
+                        setApplied(previous => new Set(previous).add(p.suggestion.id));
                         setResult({
                             variant: "warning", title: cockpit.format(_("$0 for the next boot, but not now"), what),
                             detail: toLibvirtError(e).message,
@@ -114,6 +118,7 @@ export function SuggestionsCard({ name, state, readOnly, onDefinitionChanged }: 
                 if (!step.live) savedForBoot = true;
             }
             setResult({ variant: "success", title: what, detail: effectText(p, active) });
+            setApplied(previous => new Set(previous).add(p.suggestion.id));
         } catch (e) {
             setResult({ variant: "danger", title: _("The size could not be changed"), detail: toLibvirtError(e).message });
         } finally {
@@ -126,6 +131,9 @@ export function SuggestionsCard({ name, state, readOnly, onDefinitionChanged }: 
     const applyButton = (s: Suggestion) => {
         const change = s.change;
         if (!change) return null;
+        if (applied.has(s.id)) {
+            return <div className="kvm-suggestion-action kvm-muted" data-applied={s.kind}>{_("Applied to the persistent configuration.")}</div>;
+        }
         const label = change.kind === "vcpus" ? cockpit.format(_("Apply: $0"), vcpuCount(change.to)) : cockpit.format(_("Apply: $0"), kib(change.toKiB));
         return (
             <div className="kvm-suggestion-action">
