@@ -91,7 +91,7 @@ runCommand(PROGRAM, USAGE, async () => {
     ]);
     const span = { startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs };
     let response = buildInsights({
-        range, window: span, histories: historiesFromRows(rows, span), configs,
+        range, window: span, histories: historiesFromRows(rows, span), configs, asOfMs: endMs,
         host: hostResources(readProc("/proc/cpuinfo"), readProc("/proc/meminfo")),
         warnings: warning === null ? warnings : [...warnings, warning],
     });

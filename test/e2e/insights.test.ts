@@ -11,7 +11,8 @@ import { DEFAULT_STATE_DIR, metricsDir } from "../../helpers/lib/paths";
 import { emptyMetricValues, type BucketRow } from "../../src/core/metrics/rollup";
 import { periodEnd, periodStart } from "../../src/core/metrics/tiers";
 import { assertNoSeriousAxeViolations } from "../support/axe";
-import { screenshot, type TestPage } from "../support/browser";
+import { join } from "node:path";
+import { SCREENSHOT_DIR, screenshot, type TestPage } from "../support/browser";
 import type { CockpitServer } from "../support/cockpit";
 import { run } from "../support/exec";
 import { startPageSession, type PageSession } from "../support/session";
@@ -166,11 +167,14 @@ test("a fleet with a month of history, light and dark (the README's pictures)", 
     await page.locator("#kvm-insights-suggestions .kvm-suggestion").first().waitFor();
     await page.locator("#kvm-top-cpu canvas").waitFor();
     await screenshot(page, "insights");
+    // The README's pictures: what a 1280x900 window shows first.
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "insights-readme.png") });
     await page.evaluate(() => localStorage.setItem("shell:style", "dark"));
     await openInsights("7d");
     expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await page.locator("#kvm-top-cpu canvas").waitFor();
     await screenshot(page, "insights-dark");
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "insights-dark-readme.png") });
     await page.evaluate(() => localStorage.removeItem("shell:style"));
     expect(tab.errors).toEqual([]);
 });

@@ -222,6 +222,7 @@ describe("summary", () => {
         ],
         configs: [config("busy", { vcpus: 2 }), config("new"), config("quiet", { vcpus: 8 }), config("off", { active: false, vcpus: 2, memoryKiB: 2 * GIB })],
         host: { cpus: 8, memoryKiB: 16 * GIB },
+        asOfMs: END,
         ...over,
     });
 
@@ -282,9 +283,12 @@ describe("summary", () => {
             rows.push({ vm: "v", tsMs: t, n: 2, avg, max: avg });
         }
         const h = buildHistoryResponse("v", "24h", window24, rows);
-        const r = buildInsights({ range: "24h", window: window24, histories: [h], configs: [config("v")], host: { cpus: 4, memoryKiB: 16 * GIB } });
+        const r = buildInsights({ range: "24h", window: window24, histories: [h], configs: [config("v")], host: { cpus: 4, memoryKiB: 16 * GIB }, asOfMs: END - 1 });
         expect(r.vms[0].coverage.dataHours).toBeCloseTo(22, 1);
         expect(r.suggestions).toMatchObject([{ kind: "cpu-low", change: { from: 4, to: 1 } }]);
+        // The last bucket runs past the time of the answer; the evidence ends there.
+        expect(window24.endMs).toBeGreaterThan(END - 1);
+        expect(r.suggestions[0].evidence).toMatchObject({ startMs: window24.startMs, endMs: END - 1 });
     });
 });
 

@@ -166,6 +166,9 @@ export interface InsightsInput {
     histories: readonly VmHistory[];
     configs: readonly VmConfig[];
     host: HostResources;
+    // When the answer is for (--end, or now): the last bucket runs past it, and evidence says "up to
+    // now", never a time still to come.
+    asOfMs: number;
     warnings?: readonly string[];
 }
 
@@ -201,7 +204,10 @@ export function buildInsights(input: InsightsInput): InsightsResponse {
     // I/O shares compare VMs with each other: only those with enough history take part.
     const enough = input.histories.filter(h => vms.find(v => v.vm === h.vm)?.coverage.enough);
     for (const s of ioHotspots(enough, hours)) vms.find(v => v.vm === s.vm)?.suggestions.push(s);
-    for (const v of vms) v.suggestions.sort(compareSuggestions);
+    for (const v of vms) {
+        v.suggestions.sort(compareSuggestions);
+        for (const s of v.suggestions) s.evidence.endMs = Math.min(s.evidence.endMs, input.asOfMs);
+    }
     const suggestions = vms.flatMap(v => v.suggestions).sort(compareSuggestions);
 
     const counts = {
