@@ -97,9 +97,9 @@ export function fleetProfile(i: number): "idle" | "busy" | "spiky" | "growing" |
     return profiles[i % 10];
 }
 
-// One VM's bucket of stepMs at tsMs; null for a VM that is off. originMs: where the history starts
-// (a growing VM grows from there).
-export function fleetBucket(i: number, tsMs: number, stepMs: number, originMs: number): BucketRow | null {
+// The bucket of stepMs at tsMs of the fleet's VM i (named `name`); null for a VM that is off.
+// originMs: where the history starts (a growing VM grows from there).
+export function fleetBucket(i: number, name: string, tsMs: number, stepMs: number, originMs: number): BucketRow | null {
     const profile = fleetProfile(i);
     if (profile === "off") return null;
     const daily = 0.5 + 0.5 * Math.sin((tsMs / DAY + i / 7) * 2 * Math.PI);
@@ -124,13 +124,16 @@ export function fleetBucket(i: number, tsMs: number, stepMs: number, originMs: n
     avg.netTxBps = net * 0.3;
     const max = { ...avg, cpuPercent: cpuMax, memoryPercent: Math.min(100, memPercent + 3) };
     max.memoryUsedKiB = Math.round(maxKiB * max.memoryPercent / 100);
-    return { vm: fleetVmName(i), tsMs, n: Math.round(stepMs / 30_000), avg, max };
+    return { vm: name, tsMs, n: Math.round(stepMs / 30_000), avg, max };
 }
 
 // Writes DAYS of history ending at endMs for the fleet into the store: the 30-minute tier for the
 // whole span, the 1-minute tier for its last day and the 30-second samples for its last 6 hours, as
-// the collector's folds would have left them (so every range of the pages reads data).
-export async function writeFleetHistory(store: MetricsStore, { vms, days, endMs }: { vms: number; days: number; endMs: number }): Promise<void> {
+// the collector's folds would have left them (so every range of the pages reads data). names: the
+// VMs' names (default fleetVmName), e.g. real VMs defined for screenshots.
+export async function writeFleetHistory(store: MetricsStore, { vms, days, endMs, names }: {
+    vms: number; days: number; endMs: number; names?: readonly string[];
+}): Promise<void> {
     const originMs = endMs - days * DAY;
     const spans: { tier: TierId; fromMs: number }[] = [
         { tier: "30m", fromMs: originMs },
@@ -144,7 +147,7 @@ export async function writeFleetHistory(store: MetricsStore, { vms, days, endMs 
             const rows: BucketRow[] = [];
             for (let ts = Math.max(period, bucketStart(fromMs, tier.stepMs)); ts < to; ts += tier.stepMs) {
                 for (let i = 0; i < vms; i++) {
-                    const row = fleetBucket(i, ts, tier.stepMs, originMs);
+                    const row = fleetBucket(i, names?.[i] ?? fleetVmName(i), ts, tier.stepMs, originMs);
                     if (row) rows.push(row);
                 }
             }
