@@ -201,8 +201,12 @@ export function buildInsights(input: InsightsInput): InsightsResponse {
         ];
         vms.push({ vm, config, coverage: cov, suggestions });
     }
-    // I/O shares compare VMs with each other: only those with enough history take part.
-    const enough = input.histories.filter(h => vms.find(v => v.vm === h.vm)?.coverage.enough);
+    // I/O shares compare VMs with each other: only those libvirt still has (a removed VM's history
+    // stays until retention drops it) with enough history take part.
+    const enough = input.histories.filter(h => {
+        const v = vms.find(x => x.vm === h.vm);
+        return v !== undefined && v.config !== null && v.coverage.enough;
+    });
     for (const s of ioHotspots(enough, hours)) vms.find(v => v.vm === s.vm)?.suggestions.push(s);
     for (const v of vms) {
         v.suggestions.sort(compareSuggestions);

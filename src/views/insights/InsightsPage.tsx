@@ -13,6 +13,7 @@ import {
     TOP_METRICS, groupBy, isInsightsRange, type HostCapacity, type InsightsRange, type InsightsResponse, type TopMetric,
 } from "../../core/insights/summary";
 import { CATEGORIES, SEVERITIES, type Category } from "../../core/insights/types";
+import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { DisplayName } from "../../components/DisplayName";
 import { InsightsRangeSelector } from "../../components/InsightsRangeSelector";
 import { MetricChart, type ChartLine } from "../../components/MetricChart";
@@ -21,6 +22,7 @@ import { SuggestionList } from "../../components/SuggestionList";
 import { categoryLabel, notEnoughData, severityLabel } from "../../components/suggestion-text";
 import cockpit, { _ } from "../../lib/cockpit";
 import { vmDetailsPath } from "../../lib/paths";
+import { useAdminAccess } from "../../lib/permission";
 import { useInsights } from "../../state/insights";
 
 function Counts({ response }: { response: InsightsResponse }) {
@@ -212,6 +214,7 @@ export function InsightsPage() {
         cockpit.location.replace(["insights"], { range: next });
     };
     const insights = useInsights(range);
+    const admin = useAdminAccess();
     const { response } = insights;
     const updated = insights.updatedAtMs === null ? null
         : new Intl.DateTimeFormat(cockpit.language, { timeStyle: "short" }).format(insights.updatedAtMs);
@@ -230,7 +233,12 @@ export function InsightsPage() {
                     </Flex>
                 </FlexItem>
             </Flex>
-            {insights.error && <Alert isInline variant="warning" title={_("Insights could not be computed")} id="kvm-insights-error">{insights.error}</Alert>}
+            {insights.error &&
+                <Alert isInline variant="warning" title={_("Insights could not be computed")} id="kvm-insights-error">
+                    <div className="kvm-technical">{insights.error}</div>
+                    {/* The history under /var/lib/kvm-manager is readable by root only. */}
+                    {admin === false && <div>{_(ADMIN_ACCESS_HINT)}</div>}
+                </Alert>}
             {response && response.warnings.length > 0 &&
                 <Alert isInline isPlain variant="warning" title={_("Some of the history or of the VMs' sizes could not be read")} id="kvm-insights-warnings">
                     {response.warnings.map(w => <div key={w} className="kvm-technical">{w}</div>)}
