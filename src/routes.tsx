@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
 import { SchedulesPage } from "./views/schedules/SchedulesPage";
+import { InsightsPage } from "./views/insights/InsightsPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
 import { StoragePoolsPage } from "./views/storage-pools/StoragePoolsPage";
@@ -35,6 +36,7 @@ export const ROUTES: readonly RouteDefinition[] = [
             return name ? <SchedulesPage editName={name} /> : null;
         },
     },
+    { segment: "insights", navLabel: () => _("Insights"), render: () => <InsightsPage /> },
     { segment: "storage", navLabel: () => _("Storage pools"), render: () => <StoragePoolsPage /> },
     {
         segment: "pool", navLabel: null, navParent: "storage", render: ([segment]) => {

@@ -93,3 +93,11 @@ export async function defineDomainXml({ xml }: { xml: string }): Promise<string>
     const [path] = await call<[string]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "DomainDefineXML", signature: "s", args: [xml] });
     return path;
 }
+
+// One step of resizing a VM (core/insights/apply-plan.ts): Domain.SetVcpus (count) or Domain.SetMemory
+// (KiB) with libvirt's flags for the persistent definition, the running VM and the maximum.
+export async function setDomainSize({ path, method, value, flags }: {
+    path: string; method: "SetVcpus" | "SetMemory"; value: number; flags: number;
+}): Promise<void> {
+    await call({ path, iface: DOMAIN_IFACE, method, signature: method === "SetVcpus" ? "uu" : "tu", args: [value, flags] });
+}

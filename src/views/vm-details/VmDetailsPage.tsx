@@ -23,6 +23,7 @@ import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { allowedCommands, useCloneDelete } from "../vm-lifecycle/useCloneDelete";
+import { SuggestionsCard } from "./SuggestionsCard";
 import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
@@ -267,6 +268,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
+                <GridItem span={12}><SuggestionsCard name={name} state={row.sample.state} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><DisksCard name={name} state={row.sample.state} description={details.description} blocks={details.blocks}
                     readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
