@@ -6,7 +6,9 @@ import { z } from "zod";
 import type { DocumentKind } from "../config/documents";
 import { KEEP_OPTIONS } from "./prune";
 
-export const DEFAULT_BACKUP_TARGET = "/var/lib/kvm-manager/backups";
+// Not under /var/lib/kvm-manager: that is root's alone (0700), and QEMU writes a running VM's backup
+// as libvirt-qemu, so every directory down to the target must let it through.
+export const DEFAULT_BACKUP_TARGET = "/var/backups/kvm-manager";
 
 // libvirt refuses newlines and escape characters in names and takes any other text, RTL marks too.
 const vmName = z.string().min(1).max(1024).refine(name => !Array.from(name).some(c => c < " " || c === "\u007f"), {
