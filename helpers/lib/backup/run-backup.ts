@@ -121,7 +121,7 @@ async function copyDisks(ctx: BackupContext, vm: VmRef, running: boolean, xml: s
     const allocation = [...infos.values()].reduce((sum, i) => sum + i.allocated, 0);
     // Compressing a push backup needs the plain copy of the largest disk on the target for a while.
     const scratch = running && compress ? Math.max(...[...infos.values()].map(i => i.allocated)) : 0;
-    ensureSpace(dir, allocation + scratch, `the backup of ${vm.name}`);
+    ensureSpace(dirname(dirname(dir)), allocation + scratch, `the backup of ${vm.name}`);
 
     const files = new Map(copied.map(d => [d.target, `${d.target}.qcow2`]));
     const totalBytes = Math.max(1, allocation);

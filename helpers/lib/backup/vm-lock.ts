@@ -35,7 +35,8 @@ export function lockVm(stateDir: string, info: RunningBackup): HeldLock | null {
     const stem = lockStem(info.vm);
     let lock: HeldLock;
     try {
-        lock = acquireLock(join(dir, `${stem}.lock`), { timeoutMs: 0 });
+        // Long enough to remove a stale lock left by a killed run and take it; a live holder means busy.
+        lock = acquireLock(join(dir, `${stem}.lock`), { timeoutMs: 500, pollMs: 100 });
     } catch (err) {
         if (err instanceof LockBusyError) return null;
         throw err;
