@@ -1,7 +1,8 @@
 // Disk images with qemu-img: what a disk takes up, copying it (qcow2 backups, optionally compressed),
 // checking it, and its SHA-256.
 import { createHash } from "node:crypto";
-import { closeSync, constants, createReadStream, fsyncSync, openSync } from "node:fs";
+import { constants, createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { runTool } from "./tools";
 
 export interface ImageInfo {
@@ -65,13 +66,14 @@ export function sha256File(path: string): Promise<string> {
     });
 }
 
-// What qemu-img and virsh wrote is on the disk before the manifest says so.
-export function fsyncFile(path: string): void {
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+// What qemu-img and virsh wrote is on the disk before the manifest says so. Asynchronous, so the
+// checksum can read the file from the page cache while the disk flushes it.
+export async function fsyncFile(path: string): Promise<void> {
+    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
-        fsyncSync(fd);
+        await handle.sync();
     } finally {
-        closeSync(fd);
+        await handle.close();
     }
 }
 

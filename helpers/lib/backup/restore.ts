@@ -88,7 +88,7 @@ export async function restoreBackup(ctx: RestoreContext, request: RestoreRequest
         for (const step of plan) {
             written.push(step.temp);
             await convertImage(step.from, "qcow2", step.temp, step.format, { onProgress: p => ctx.onProgress(`disk ${step.target}`, p) });
-            fsyncFile(step.temp);
+            await fsyncFile(step.temp);
         }
         if (request.newName === undefined) {
             for (const step of plan) {

@@ -164,13 +164,13 @@ async function copyDisks(ctx: BackupContext, vm: VmRef, running: boolean, xml: s
         const path = join(dir, file);
         // qemu-img creates with the umask's mode; a disk's content is root's alone.
         chmodSync(path, 0o600);
-        fsyncFile(path);
-        const problem = await checkImage(path, "qcow2");
+        // The three read the same file: the flush goes to the disk while the checks read the page cache.
+        const [, problem, sha256] = await Promise.all([fsyncFile(path), checkImage(path, "qcow2"), sha256File(path)]);
         if (problem) throw new Error(`the copy of disk ${d.target} does not pass qemu-img check: ${problem}`);
         const info = infos.get(d.target);
         disks.push({
             target: d.target, file, format: "qcow2", bytes: statSync(path).size, virtualSize: info?.virtualSize ?? 0,
-            sha256: await sha256File(path), source: d.source, sourceFormat: d.format ?? info?.format ?? null,
+            sha256, source: d.source, sourceFormat: d.format ?? info?.format ?? null,
         });
     }
     return { disks, frozen };
