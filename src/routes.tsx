@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { BackupsPage } from "./views/backups/BackupsPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -23,6 +24,7 @@ export const ROUTES: readonly RouteDefinition[] = [
             return name ? <VmDetailsPage key={name} name={name} /> : null;
         },
     },
+    { segment: "backups", navLabel: () => _("Backups"), render: () => <BackupsPage /> },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },
 ];
 

@@ -57,7 +57,7 @@ export async function restoreBackup(ctx: RestoreContext, request: RestoreRequest
     if (!verification.ok) throw new RestoreRefusedError(`the backup does not verify, nothing was restored: ${verification.message}`);
     const savedXml = readFileNoFollow(join(request.path, DOMAIN_XML_FILE)).toString("utf8");
     const vmName = request.newName ?? manifest.vm.name;
-    const lock = lockVm(ctx.stateDir, { vm: vmName, job: null, activity: "restore", started: new Date().toISOString() });
+    const lock = lockVm(ctx.stateDir, { vm: vmName, uuid: request.newName === undefined ? manifest.vm.uuid : null, job: null, activity: "restore", started: new Date().toISOString() });
     if (!lock) throw new RestoreRefusedError(`a backup or restore of ${vmName} is running`, true);
     const written: string[] = [];
     try {

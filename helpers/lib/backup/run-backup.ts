@@ -182,7 +182,7 @@ export async function backupVm(ctx: BackupContext, jobName: string, job: BackupJ
     const started = Date.now();
     const vm = await findVm(ctx.uri, vmName);
     if (!vm) return { vm: vmName, result: "failed", message: "there is no VM of that name" };
-    const lock = lockVm(ctx.stateDir, { vm: vmName, job: jobName, activity: "backup", started: new Date(started).toISOString() });
+    const lock = lockVm(ctx.stateDir, { vm: vmName, uuid: vm.uuid, job: jobName, activity: "backup", started: new Date(started).toISOString() });
     if (!lock) return { vm: vmName, result: "skipped", message: "a backup of this VM is already running", busy: true };
     let dir: string | null = null;
     try {

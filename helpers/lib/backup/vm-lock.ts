@@ -13,6 +13,8 @@ import { ensureStateDir } from "../paths";
 
 export interface RunningBackup {
     vm: string;
+    // null for a restore as a new VM, which has none yet.
+    uuid: string | null;
     job: string | null;
     // "backup" or "restore".
     activity: string;
