@@ -131,14 +131,17 @@ export function readBackup(path: string): BackupEntry {
 }
 
 // Every backup of one VM directory, newest first.
-export function listVmDir(vmDir: string): BackupEntry[] {
-    let names: string[];
+// A missing or unreadable directory (a target not mounted) holds no backups.
+function entriesOf(dir: string): string[] {
     try {
-        names = readdirSync(vmDir);
+        return readdirSync(dir);
     } catch {
         return [];
     }
-    return names.filter(isBackupDirName).map(name => {
+}
+
+export function listVmDir(vmDir: string): BackupEntry[] {
+    return entriesOf(vmDir).filter(isBackupDirName).map(name => {
         try {
             return readBackup(join(vmDir, name));
         } catch {
@@ -149,13 +152,7 @@ export function listVmDir(vmDir: string): BackupEntry[] {
 
 // Every backup on a target, newest first.
 export function listTarget(target: string): BackupEntry[] {
-    let names: string[];
-    try {
-        names = readdirSync(target);
-    } catch {
-        return [];
-    }
-    return names.filter(name => lstatOrNull(join(target, name))?.isDirectory()).flatMap(name => listVmDir(join(target, name)))
+    return entriesOf(target).filter(name => lstatOrNull(join(target, name))?.isDirectory()).flatMap(name => listVmDir(join(target, name)))
         .sort((a, b) => b.time - a.time);
 }
 
