@@ -149,6 +149,25 @@ test("a shut-off VM's backup restores as a new VM: new UUID and MAC, disks ident
     expect(again.stdout).toContain("exists already");
 }, 180_000);
 
+test("restore over the same VM: refused while it runs; once shut off, its disks hold the backup's content again", async () => {
+    const list = await listing("nightly #1");
+    const runningBackup = list.backups.find(b => b.vm === RUNNING)?.path as string;
+    const refused = await backupJson<{ ok: boolean; error: string }>("restore", runningBackup, "--over");
+    expect(refused.code).toBe(1);
+    expect(refused.answer).toEqual({ ok: false, error: `${RUNNING} is running: shut it off first` });
+    expect((await virshOn("domstate", RUNNING)).trim()).toBe("running");
+
+    const offBackup = list.backups.find(b => b.vm === OFF)?.path as string;
+    const disk = vms[OFF].disks[0];
+    await fill(disk, "0xee", "0", "8M");
+    await expect(run("qemu-img", ["compare", "-f", "qcow2", "-F", "qcow2", join(offBackup, "vda.qcow2"), disk])).rejects.toThrow(/Content mismatch/);
+    const r = await backupJson<{ ok: boolean; vm: string; disks: string[] }>("restore", offBackup, "--over");
+    expect(r.code).toBe(0);
+    expect(r.answer).toEqual({ ok: true, vm: OFF, disks: vms[OFF].disks });
+    await run("qemu-img", ["compare", "-f", "qcow2", "-F", "qcow2", join(offBackup, "vda.qcow2"), disk]);
+    expect(await uuidOf(OFF)).toBe(vms[OFF].uuid);
+}, 180_000);
+
 test("a small tmpfs target: a backup that cannot fit is refused, one that fills it is removed, the backup already there stays", async () => {
     tmpfs = join(work, "small-disk");
     mkdirSync(tmpfs);
