@@ -8,6 +8,7 @@
 // failure removes the new directory and nothing else.
 import { chmodSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { version as kvmManagerVersion } from "../../../package.json";
 import { DEFAULT_BACKUP_TARGET, BACKUP_JOB_KIND, type BackupJob } from "../../../src/core/backup/backup-job";
 import { DOMAIN_XML_FILE, serialiseManifest, type ManifestDisk } from "../../../src/core/backup/manifest";
 import { selectBackupsToPrune } from "../../../src/core/backup/prune";
@@ -24,8 +25,6 @@ import { checkImage, convertImage, fsyncFile, imageInfo, qemuImgVersion, sha256F
 import { abortStaleBackupJob, pushBackup } from "./push-backup";
 import { ensureSpace } from "./space";
 import { lockVm } from "./vm-lock";
-
-export const KVM_MANAGER_VERSION = "0.1.0";
 
 export interface BackupContext {
     configDir: string;
@@ -199,7 +198,7 @@ export async function backupVm(ctx: BackupContext, jobName: string, job: BackupJ
             format: "kvm-manager-backup", version: 1, vm: { name: vmName, uuid: vm.uuid }, job: jobName,
             mode: running ? "push" : "copy", started: new Date(started).toISOString(), finished: new Date().toISOString(),
             compressed: job.compression, frozen, domainXml: { file: DOMAIN_XML_FILE, sha256: sha256Text(xml) }, disks,
-            tools: { qemuImg: await qemuImgVersion(), libvirt: await libvirtVersion(ctx.uri), kvmManager: KVM_MANAGER_VERSION },
+            tools: { qemuImg: await qemuImgVersion(), libvirt: await libvirtVersion(ctx.uri), kvmManager: kvmManagerVersion },
         });
         writeStatus(dir, { version: 1, protected: false, verification: { time: new Date().toISOString(), ok: true, message: "" } });
         writeManifestLast(dir, manifest);
