@@ -6,11 +6,11 @@
 // each image with qemu-img check and take its SHA-256, write the status (verified) and, last, the
 // manifest. Only then does retention prune, and never the newest verified backup (prune.ts). Any
 // failure removes the new directory and nothing else.
-import { chmodSync, mkdirSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { version as kvmManagerVersion } from "../../../package.json";
 import { DEFAULT_BACKUP_TARGET, BACKUP_JOB_KIND, type BackupJob } from "../../../src/core/backup/backup-job";
-import { DOMAIN_XML_FILE, serialiseManifest, type ManifestDisk } from "../../../src/core/backup/manifest";
+import { DOMAIN_XML_FILE, serialiseManifest } from "../../../src/core/backup/manifest";
 import { selectBackupsToPrune } from "../../../src/core/backup/prune";
 import { describeDocumentError } from "../../../src/core/config/documents";
 import { formatBytes } from "../../../src/core/format";
@@ -18,12 +18,10 @@ import { isValidDocument, readDocument } from "../config-documents";
 import { writeFileAtomic } from "../durable-fs";
 import type { Logger } from "../log";
 import { BACKUP_DIR_MODE, createBackupDir, listVmDir, removeBackup, vmBackupsDir, writeManifestLast, writeStatus } from "./catalog";
-import { backupDisks, definitionXml, findVm, libvirtVersion, vmState, type VmRef } from "./domain";
-import { freezeGuest, thawGuest } from "./guest-agent";
+import { copyDisks, SkipError } from "./copy-disks";
+import { definitionXml, findVm, libvirtVersion, vmState } from "./domain";
 import { recordRun } from "./history";
-import { checkImage, convertImage, fsyncFile, imageInfo, qemuImgVersion, sha256File, sha256Text } from "./images";
-import { abortStaleBackupJob, pushBackup } from "./push-backup";
-import { ensureSpace } from "./space";
+import { qemuImgVersion, sha256Text } from "./images";
 import { lockVm } from "./vm-lock";
 
 export interface BackupContext {
@@ -73,15 +71,6 @@ function ensureTarget(target: string): void {
     if (!isDir) throw new Error(`the target ${target} is not a directory`);
 }
 
-// QEMU writes a running VM's backup as the user libvirt-qemu: every directory down to the target must
-// let others through (x), or libvirt fails with a bare "Permission denied".
-function unreachableByQemu(target: string): string | null {
-    for (let dir = target; ; dir = dirname(dir)) {
-        if ((statSync(dir).mode & 0o001) === 0) return dir;
-        if (dir === "/") return null;
-    }
-}
-
 // Removes this VM's backups that have no complete manifest: only called under the VM's lock, so none
 // of them is being written.
 function removeIncomplete(vmDir: string, log: Logger): number {
@@ -106,76 +95,6 @@ function prune(ctx: BackupContext, job: BackupJob, vmDir: string, vm: string): s
     }
     return removed;
 }
-
-async function copyDisks(ctx: BackupContext, vm: VmRef, running: boolean, xml: string, dir: string, compress: boolean): Promise<{ disks: ManifestDisk[]; frozen: boolean }> {
-    const { all, copied } = backupDisks(xml);
-    if (copied.length === 0) throw new SkipError("the VM has no disks to back up");
-    const infos = new Map<string, { format: string; virtualSize: number; allocated: number }>();
-    for (const d of copied) {
-        if (!running && d.sourceType !== "file" && d.sourceType !== "block") {
-            throw new Error(`disk ${d.target} is a ${d.sourceType} disk; a shut-off VM's copy reads only files and block devices`);
-        }
-        infos.set(d.target, await imageInfo(d.source as string));
-    }
-    const allocation = [...infos.values()].reduce((sum, i) => sum + i.allocated, 0);
-    // Compressing a push backup needs the plain copy of the largest disk on the target for a while.
-    const scratch = running && compress ? Math.max(...[...infos.values()].map(i => i.allocated)) : 0;
-    ensureSpace(dirname(dirname(dir)), allocation + scratch, `the backup of ${vm.name}`);
-
-    const files = new Map(copied.map(d => [d.target, `${d.target}.qcow2`]));
-    const totalBytes = Math.max(1, allocation);
-    let doneBytes = 0;
-    const report = (target: string, percent: number) => {
-        const size = infos.get(target)?.allocated ?? 0;
-        ctx.onProgress?.(vm.name, Math.min(100, ((doneBytes + size * percent / 100) / totalBytes) * 100));
-    };
-    let frozen = false;
-    if (running) {
-        const closed = unreachableByQemu(dirname(dirname(dir)));
-        if (closed) throw new Error(`QEMU (user libvirt-qemu) cannot reach the target to write a running VM's backup: ${closed} is not searchable by others (chmod o+x ${closed})`);
-        const pushFiles = new Map([...files].map(([t, f]) => [t, join(dir, compress ? `${f}.uncompressed` : f)]));
-        if (await abortStaleBackupJob(ctx.uri, vm)) ctx.log.warn(`${vm.name}: a backup job left by an interrupted run was aborted`);
-        frozen = await freezeGuest(ctx.uri, vm, ctx.log);
-        try {
-            await pushBackup(ctx.uri, vm, all, pushFiles, p => ctx.onProgress?.(vm.name, compress ? p / 2 : p));
-        } finally {
-            if (frozen) await thawGuest(ctx.uri, vm, ctx.log);
-        }
-        if (compress) {
-            for (const d of copied) {
-                const plain = pushFiles.get(d.target) as string;
-                await convertImage(plain, "qcow2", join(dir, files.get(d.target) as string), "qcow2", { compress: true });
-                rmSync(plain, { force: true });
-            }
-        }
-    } else {
-        for (const d of copied) {
-            await convertImage(d.source as string, d.format, join(dir, files.get(d.target) as string), "qcow2", {
-                compress, onProgress: p => report(d.target, p),
-            });
-            doneBytes += infos.get(d.target)?.allocated ?? 0;
-        }
-    }
-
-    const disks: ManifestDisk[] = [];
-    for (const d of copied) {
-        const file = files.get(d.target) as string;
-        const path = join(dir, file);
-        // qemu-img creates with the umask's mode; a disk's content is root's alone.
-        chmodSync(path, 0o600);
-        // The three read the same file: the flush goes to the disk while the checks read the page cache.
-        const [, problem, sha256] = await Promise.all([fsyncFile(path), checkImage(path, "qcow2"), sha256File(path)]);
-        if (problem) throw new Error(`the copy of disk ${d.target} does not pass qemu-img check: ${problem}`);
-        const info = infos.get(d.target);
-        disks.push({
-            target: d.target, file, format: "qcow2", bytes: statSync(path).size, virtualSize: info?.virtualSize ?? 0,
-            sha256, source: d.source, sourceFormat: d.format ?? info?.format ?? null,
-        });
-    }
-    return { disks, frozen };
-}
-
-class SkipError extends Error {}
 
 export async function backupVm(ctx: BackupContext, jobName: string, job: BackupJob, vmName: string): Promise<VmResult> {
     const started = Date.now();
