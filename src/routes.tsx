@@ -3,8 +3,9 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
-import { SchedulesPage } from "./views/schedules/SchedulesPage";
+import { BackupsPage } from "./views/backups/BackupsPage";
 import { InsightsPage } from "./views/insights/InsightsPage";
+import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
 import { StoragePoolsPage } from "./views/storage-pools/StoragePoolsPage";
@@ -36,6 +37,7 @@ export const ROUTES: readonly RouteDefinition[] = [
             return name ? <SchedulesPage editName={name} /> : null;
         },
     },
+    { segment: "backups", navLabel: () => _("Backups"), render: () => <BackupsPage /> },
     { segment: "insights", navLabel: () => _("Insights"), render: () => <InsightsPage /> },
     { segment: "storage", navLabel: () => _("Storage pools"), render: () => <StoragePoolsPage /> },
     {

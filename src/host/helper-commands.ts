@@ -5,11 +5,22 @@ import cockpit, { type SpawnError, _ } from "../lib/cockpit";
 
 export class HelperCommandError extends Error {
     readonly exitStatus: number | null;
+    // The failed command's JSON answer, where it gave one (a backup run's per-VM results).
+    readonly answer: unknown;
 
-    constructor(message: string, exitStatus: number | null) {
+    constructor(message: string, exitStatus: number | null, answer: unknown = null) {
         super(message);
         this.name = "HelperCommandError";
         this.exitStatus = exitStatus;
+        this.answer = answer;
+    }
+}
+
+function parsedOrNull(stdout: string | undefined): unknown {
+    try {
+        return JSON.parse(stdout ?? "") as unknown;
+    } catch {
+        return null;
     }
 }
 
@@ -55,7 +66,7 @@ export async function runHelperJson<T>(argv: string[], { answerOnExit = [] }: { 
                 return JSON.parse(stdout ?? "") as T;
             } catch { /* not an answer: the failure below */ }
         }
-        throw new HelperCommandError(failureMessage(argv, spawnError, stdout), spawnError.exit_status ?? null);
+        throw new HelperCommandError(failureMessage(argv, spawnError, stdout), spawnError.exit_status ?? null, parsedOrNull(stdout));
     }
     try {
         return JSON.parse(output) as T;

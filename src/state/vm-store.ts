@@ -2,6 +2,7 @@
 // wired to libvirt-dbus, virsh and cockpit.
 import cockpit, { _ } from "../lib/cockpit";
 import { STATS } from "../core/domain-stats";
+import { refuseWhileBackupRuns } from "../host/backups";
 import { libvirtClientGeneration } from "../libvirt/connection";
 import { getDomainName, getLiveVcpuCount, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
 import { subscribeDomainEvents } from "../libvirt/events";
@@ -25,8 +26,15 @@ export const vmStore = new VmStore({
         getDomainName,
         lookupDomainPath,
         getLiveVcpuCount,
-        runLifecycleAction,
-        runVirshLifecycle,
+        // A stopping action is refused while the VM's backup runs (src/host/backups.ts).
+        runLifecycleAction: async call => {
+            await refuseWhileBackupRuns({ path: call.path }, call.action);
+            return runLifecycleAction(call);
+        },
+        runVirshLifecycle: async call => {
+            await refuseWhileBackupRuns({ nameOrUuid: call.domain }, call.action);
+            return runVirshLifecycle(call);
+        },
         subscribeDomainEvents,
         clientGeneration: libvirtClientGeneration,
     },

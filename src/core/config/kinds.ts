@@ -1,10 +1,12 @@
 // Every kind of configuration document, by its directory under /etc/kvm-manager: what the generic
 // lister (kvm-manager-config --list KIND) accepts. A new kind adds one line here.
+import { BACKUP_JOB_KIND } from "../backup/backup-job";
 import { SCHEDULE_KIND } from "../schedule/schedule-document";
 import type { DocumentKind } from "./documents";
 
 export const DOCUMENT_KINDS: Readonly<Record<string, DocumentKind<unknown>>> = {
     [SCHEDULE_KIND.directory]: SCHEDULE_KIND as DocumentKind<unknown>,
+    [BACKUP_JOB_KIND.directory]: BACKUP_JOB_KIND as DocumentKind<unknown>,
 };
 
 export function documentKindNamed(directory: string): DocumentKind<unknown> | null {
