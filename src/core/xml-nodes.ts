@@ -33,3 +33,9 @@ export function text(value: unknown): string | null {
     const t = node(value)?.["#text"];
     return typeof t === "string" ? t : null;
 }
+
+// Text or attribute value for XML written by hand: the five predefined entities.
+export function xmlEscape(value: string): string {
+    return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
