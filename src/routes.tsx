@@ -3,6 +3,8 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { NetworkDetailsPage } from "./views/networks/NetworkDetailsPage";
+import { NetworksPage } from "./views/networks/NetworksPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -11,6 +13,8 @@ export interface RouteDefinition {
     // First path segment; "" is the landing page.
     segment: string;
     navLabel: (() => string) | null;
+    // For a route outside the navigation: the segment of the entry it belongs to ("" when not given).
+    navParent?: string;
     // Returns null when the rest of the path does not name anything, so the app falls back to the list.
     render: (rest: string[]) => ReactNode | null;
 }
@@ -21,6 +25,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "networks", navLabel: () => _("Networks"), render: () => <NetworksPage /> },
+    {
+        segment: "network", navLabel: null, navParent: "networks", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <NetworkDetailsPage key={name} name={name} /> : null;
         },
     },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },

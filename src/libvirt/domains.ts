@@ -11,6 +11,14 @@ export async function lookupDomainPath({ name }: { name: string }): Promise<stri
     return path;
 }
 
+// virConnectListAllDomainsFlags: ACTIVE = 1; 0 lists every domain.
+export async function listDomainPaths({ activeOnly = false }: { activeOnly?: boolean } = {}): Promise<string[]> {
+    const [paths] = await call<[string[]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [activeOnly ? 1 : 0],
+    });
+    return paths;
+}
+
 export async function getDomainName({ path }: { path: string }): Promise<string> {
     return String(await getProperty({ path, iface: DOMAIN_IFACE, name: "Name" }));
 }

@@ -1,4 +1,4 @@
-// One VM: overview, live usage, usage history, disks and network interfaces. The grid leaves a row for
+// One VM: overview, live usage, usage history, disks and network interfaces (NetworkInterfacesCard). The grid leaves a row for
 // the snapshots that come next.
 import {
     Alert, AlertActionCloseButton, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardTitle, DescriptionList,
@@ -10,7 +10,7 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { allowedActions, isActive } from "../../core/domain-state";
 import type { BlockInfo } from "../../core/domain-stats";
-import type { DomainDescription, InterfaceDescription } from "../../core/domain-xml";
+import type { DomainDescription } from "../../core/domain-xml";
 import { formatBytes, formatBytesPerSecond, formatPercent } from "../../core/format";
 import type { Usage } from "../../core/usage";
 import { ConnectionEmptyState } from "../../components/ConnectionEmptyState";
@@ -18,9 +18,9 @@ import { StateLabel } from "../../components/StateLabel";
 import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
-import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
 import { HistoryCard } from "./HistoryCard";
+import { NetworkInterfacesCard } from "./NetworkInterfacesCard";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
@@ -168,51 +168,6 @@ function DisksCard({ description, blocks }: { description: DomainDescription | n
     );
 }
 
-function interfaceSource(nic: InterfaceDescription): string {
-    switch (nic.type) {
-    case "network": return cockpit.format(_("Network $0"), nic.source ?? dash);
-    case "bridge": return cockpit.format(_("Bridge $0"), nic.source ?? dash);
-    case "direct": return cockpit.format(_("Direct $0"), nic.source ?? dash);
-    case "user": return _("User-mode (NAT by QEMU)");
-    default: return nic.source ? `${nic.type} ${nic.source}` : nic.type;
-    }
-}
-
-function InterfacesCard({ description, addresses }: { description: DomainDescription | null; addresses: InterfaceAddresses[] }) {
-    const nics = description?.interfaces ?? [];
-    return (
-        <Card id="kvm-interfaces">
-            <CardTitle>{_("Network interfaces")}</CardTitle>
-            <CardBody>
-                {nics.length === 0
-                    ? <span className="kvm-muted">{_("No network interfaces")}</span>
-                    : <Table variant="compact" aria-label={_("Network interfaces")}>
-                        <Thead>
-                            <Tr><Th>{_("Model")}</Th><Th>{_("Source")}</Th><Th>{_("MAC address")}</Th><Th>{_("IP addresses")}</Th></Tr>
-                        </Thead>
-                        <Tbody>
-                            {nics.map((nic, index) => {
-                                const ips = addresses.find(a => nic.mac !== null && a.mac.toLowerCase() === nic.mac.toLowerCase())?.addresses ?? [];
-                                return (
-                                    <Tr key={nic.mac ?? index} data-mac={nic.mac ?? ""}>
-                                        <Td dataLabel={_("Model")}>{nic.model ?? dash}</Td>
-                                        <Td dataLabel={_("Source")}>{interfaceSource(nic)}</Td>
-                                        <Td dataLabel={_("MAC address")}>{nic.mac ?? dash}</Td>
-                                        <Td dataLabel={_("IP addresses")}>
-                                            {ips.length > 0
-                                                ? ips.map(ip => <div key={ip.address}>{`${ip.address}/${ip.prefix}`}</div>)
-                                                : <span className="kvm-muted">{_("Unknown")}</span>}
-                                        </Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>}
-            </CardBody>
-        </Card>
-    );
-}
-
 export function VmDetailsPage({ name }: { name: string }) {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const admin = useAdminAccess();
@@ -300,7 +255,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
                 <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
-                <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
+                <GridItem span={12}><NetworkInterfacesCard name={name} state={row.sample.state} description={details.description}
+                    addresses={details.addresses} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
                     onDefinitionChanged={details.reloadDefinition} /></GridItem>
             </Grid>
