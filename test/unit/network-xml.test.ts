@@ -82,7 +82,10 @@ describe("network and bridge names", () => {
         expect(networkNameProblem("a/b", [])).toBe("slash");
         expect(networkNameProblem("default", ["default"])).toBe("taken");
         expect(networkNameProblem("x".repeat(201), [])).toBe("too-long");
-        expect(networkNameProblem(`lab "ü" $(id) #?%`, ["default"])).toBeNull();
+        expect(networkNameProblem("lab #1", [])).toBe("hash-after-space");
+        expect(networkNameProblem("lab\t#1", [])).toBe("hash-after-space");
+        expect(networkNameProblem(`lab "ü" $(id)-#?%`, ["default"])).toBeNull();
+        expect(networkNameProblem("#lab", [])).toBeNull();
     });
 
     test("bridge names: 15 bytes, interface-name characters, empty lets libvirt choose", () => {

@@ -89,14 +89,16 @@ export function buildNetworkXml({ name, mode, bridge, ipv4 }: NewNetwork): strin
         `<ip address='${xmlEscape(ipv4.address.trim())}' prefix='${Number(ipv4.prefix.trim())}'>${dhcp}</ip></network>`;
 }
 
-export type NetworkNameProblem = "empty" | "slash" | "taken" | "too-long";
+export type NetworkNameProblem = "empty" | "slash" | "taken" | "too-long" | "hash-after-space";
 export type BridgeNameProblem = "too-long" | "characters";
 
-// libvirt refuses "/" (the name becomes a file name) and a name used by another network. Newlines and
-// control characters are not worth a round trip either.
+// libvirt refuses "/" (the name becomes a file name) and a name used by another network. A "#" after
+// white space is accepted by libvirt but ends the pid-file line of the network's dnsmasq configuration
+// (a comment there): the network then never starts and leaves dnsmasq running (libvirt 9.0, measured).
 export function networkNameProblem(name: string, taken: readonly string[]): NetworkNameProblem | null {
     if (name.trim() === "") return "empty";
     if (name.includes("/")) return "slash";
+    if (/\s#/.test(name)) return "hash-after-space";
     if (taken.includes(name)) return "taken";
     if (name.length > 200) return "too-long";
     return null;

@@ -52,6 +52,7 @@ export function networkNameProblemText(problem: NetworkNameProblem): string {
     case "slash": return _("A network name cannot contain “/”.");
     case "taken": return _("A network with this name exists already.");
     case "too-long": return _("At most 200 characters.");
+    case "hash-after-space": return _("A “#” right after a space would cut the name short in the network's DHCP server (dnsmasq) configuration, and the network would not start.");
     }
 }
 
