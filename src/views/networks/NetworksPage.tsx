@@ -112,14 +112,14 @@ export function NetworksPage() {
                                             onChange={(_event, checked) => actions.request(checked ? "autostart-on" : "autostart-off", network, vms)} />
                                     </Td>
                                     <Td dataLabel={_("Mode")} className="kvm-network-mode">{d ? forwardModeLabel(d.forwardMode) : dash}</Td>
-                                    <Td dataLabel={_("Bridge")} className="kvm-network-bridge">{d?.bridge ?? dash}</Td>
-                                    <Td dataLabel={_("IPv4 address")} className="kvm-network-ipv4">
+                                    <Td dataLabel={_("Bridge")} className="kvm-network-bridge" modifier="nowrap">{d?.bridge ?? dash}</Td>
+                                    <Td dataLabel={_("IPv4 address")} className="kvm-network-ipv4" modifier="nowrap">
                                         {d?.ipv4 ? `${d.ipv4.address}/${d.ipv4.prefix}` : dash}
                                     </Td>
                                     <Td dataLabel={_("DHCP range")} className="kvm-network-dhcp">
                                         {d?.ipv4?.dhcpRange ? `${d.ipv4.dhcpRange.start} – ${d.ipv4.dhcpRange.end}` : dash}
                                     </Td>
-                                    <Td dataLabel={_("Virtual machines")} className="kvm-network-vms" data-count={vms.length}>
+                                    <Td dataLabel={_("Virtual machines")} className="kvm-network-vms" data-count={vms.length} modifier="nowrap">
                                         {vms.length === 0
                                             ? <span className="kvm-muted">{_("None")}</span>
                                             : <Tooltip content={<div>{vms.map(vm => <div key={vm.name}><DisplayName name={vm.name} /></div>)}</div>}>
