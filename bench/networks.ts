@@ -15,12 +15,9 @@ import { parseArgs } from "node:util";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "../test/support/browser";
 import { startCockpit } from "../test/support/cockpit";
-import { removeVm, virsh, xmlEscape } from "../test/support/virsh";
-import { defineTestNetwork, removeTestNetworks } from "../test/support/virsh-networks";
+import { removeVm } from "../test/support/virsh";
+import { defineDhcpClientVm, defineTestNetwork, removeTestNetworks } from "../test/support/virsh-networks";
 import { BENCH_PREFIX, cleanupOnSignal, hostBusyPercent, machineContext, median, ms, table } from "./lib/fleet";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 const TARGET_MS = 1000;
 const PREFIX = `${BENCH_PREFIX}net-`;
@@ -95,19 +92,6 @@ async function cleanup(): Promise<void> {
     await removeTestNetworks(PREFIX);
 }
 
-async function defineAttachedVm(): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "kvmm-bench-net-"));
-    try {
-        const file = join(dir, "vm.xml");
-        await writeFile(file, `<domain type='qemu'><name>${xmlEscape(VM)}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><interface type='network'><source network='${xmlEscape(NAMES[0])}'/><model type='virtio'/></interface></devices></domain>`);
-        await virsh("define", "--file", file);
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
-}
-
 async function main(): Promise<void> {
     cleanupOnSignal(cleanup);
     await cleanup();
@@ -115,7 +99,7 @@ async function main(): Promise<void> {
         for (const [i, name] of NAMES.entries()) {
             await defineTestNetwork({ name, bridge: `virbr-kvmmtb${i}`, subnet: 100 + i, start: i < ACTIVE });
         }
-        await defineAttachedVm();
+        await defineDhcpClientVm({ name: VM, network: NAMES[0], start: false });
         console.log(await machineContext());
         console.log(`${COUNT} networks (${ACTIVE} active), 1 VM attached; host busy before the runs: ${Math.round(await hostBusyPercent())} %`);
         const results: RunResult[] = [];

@@ -63,7 +63,8 @@ export async function removeTestNetworks(prefix: string): Promise<void> {
  * for an address (a real DHCP lease), finds no boot file and gives up. TCG, since iPXE stops a nested
  * KVM guest here.
  */
-export async function defineDhcpClientVm({ name, network, mac, start = true }: { name: string; network: string; mac: string; start?: boolean }): Promise<TestVm> {
+export async function defineDhcpClientVm({ name, network, mac, start = true }: { name: string; network: string; mac?: string; start?: boolean }): Promise<TestVm> {
+    const macXml = mac === undefined ? "" : `<mac address='${mac}'/>`;
     await withXmlFile(`<domain type='qemu'>
   <name>${xmlEscape(name)}</name>
   <memory unit='MiB'>64</memory>
@@ -71,7 +72,7 @@ export async function defineDhcpClientVm({ name, network, mac, start = true }: {
   <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='network'/></os>
   <on_poweroff>destroy</on_poweroff>
   <devices>
-    <interface type='network'><mac address='${mac}'/><source network='${xmlEscape(network)}'/><model type='virtio'/></interface>
+    <interface type='network'>${macXml}<source network='${xmlEscape(network)}'/><model type='virtio'/></interface>
   </devices>
 </domain>`, file => virsh("define", "--file", file));
     const uuid = await uuidOf(name);
