@@ -123,6 +123,26 @@ test("overlaps with a network or a host address, bad ranges and names are refuse
     await page.locator("#kvm-network-create").waitFor({ state: "detached" });
 });
 
+test("libvirt's own refusal is shown with its message: a bridge name another network uses", async () => {
+    const { page } = tab;
+    await openList();
+    await openCreateDialog();
+    const duplicate = `${PREFIX}dup`;
+    await fill("kvm-network-name", duplicate);
+    await fill("kvm-network-bridge", "virbr-kvmmt1");
+    await fill("kvm-network-address", "10.213.9.1");
+    await fill("kvm-network-dhcp-start", "10.213.9.10");
+    await fill("kvm-network-dhcp-end", "10.213.9.20");
+    await page.locator("#kvm-network-create-confirm").click();
+    const failure = page.locator("#kvm-network-create-failure");
+    await failure.waitFor();
+    expect(await failure.innerText()).toContain(`Network ${duplicate} could not be created`);
+    expect(await failure.innerText()).toContain("bridge name 'virbr-kvmmt1' already in use");
+    expect(await networkNames()).not.toContain(duplicate);
+    await page.locator("#kvm-network-create button", { hasText: "Cancel" }).click();
+    await page.locator("#kvm-network-create").waitFor({ state: "detached" });
+});
+
 test("a network defined elsewhere appears by its event; stop, start and autostart match net-info", async () => {
     await openList();
     await defineTestNetwork({ name: ISO, bridge: "virbr-kvmmt2", subnet: 2 });
@@ -159,6 +179,13 @@ test("a running VM on the network is counted, blocks deletion by name, and its D
     expect(await page.locator("#kvm-network-confirm-button").count()).toBe(0);
     await screenshot(page, "networks-delete-refused");
     await page.locator("#kvm-network-confirm-close").click();
+    expect((await netInfo(LAB)).Active).toBe("yes");
+
+    // Stopping is allowed, but only after the running VMs that lose their connection are named.
+    await row(LAB).locator("[data-action=stop]").click();
+    expect(await page.locator("#kvm-network-confirm").innerText()).toContain(VM);
+    await page.locator("#kvm-network-confirm button", { hasText: "Cancel" }).click();
+    await page.locator("#kvm-network-confirm").waitFor({ state: "detached" });
     expect((await netInfo(LAB)).Active).toBe("yes");
 
     await row(LAB).locator(".kvm-name-link").click();
