@@ -25,7 +25,7 @@ export function NetworkStateLabel({ active }: { active: boolean }) {
     return <Label isCompact color={active ? "green" : "grey"} className="kvm-network-state">{active ? _("Active") : _("Inactive")}</Label>;
 }
 
-export function attachedVmsText(vms: AttachedVm[]): string {
+function attachedVmsText(vms: AttachedVm[]): string {
     const running = vms.filter(vm => vm.active).length;
     return cockpit.format(ngettext("$0 VM ($1 running)", "$0 VMs ($1 running)", vms.length), vms.length, running);
 }
