@@ -5,6 +5,8 @@ import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
 import { BackupsPage } from "./views/backups/BackupsPage";
 import { InsightsPage } from "./views/insights/InsightsPage";
+import { NetworkDetailsPage } from "./views/networks/NetworkDetailsPage";
+import { NetworksPage } from "./views/networks/NetworksPage";
 import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
@@ -44,6 +46,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "pool", navLabel: null, navParent: "storage", render: ([segment]) => {
             const name = routeName(segment);
             return name ? <PoolDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "networks", navLabel: () => _("Networks"), render: () => <NetworksPage /> },
+    {
+        segment: "network", navLabel: null, navParent: "networks", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <NetworkDetailsPage key={name} name={name} /> : null;
         },
     },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },

@@ -11,6 +11,14 @@ export async function lookupDomainPath({ name }: { name: string }): Promise<stri
     return path;
 }
 
+// virConnectListAllDomainsFlags: ACTIVE = 1; 0 lists every domain.
+export async function listDomainPaths({ activeOnly = false }: { activeOnly?: boolean } = {}): Promise<string[]> {
+    const [paths] = await call<[string[]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [activeOnly ? 1 : 0],
+    });
+    return paths;
+}
+
 export async function getDomainName({ path }: { path: string }): Promise<string> {
     return String(await getProperty({ path, iface: DOMAIN_IFACE, name: "Name" }));
 }
@@ -72,12 +80,6 @@ export async function getInterfaceAddresses({ path, source }: { path: string; so
 export async function getLiveVcpuCount({ path }: { path: string }): Promise<number> {
     const [count] = await call<[number]>({ path, iface: DOMAIN_IFACE, method: "GetVcpus", signature: "u", args: [1] });
     return count;
-}
-
-// Every defined and running domain's object path (flags 0: all of them).
-export async function listDomainPaths(): Promise<string[]> {
-    const [paths] = await call<[string[]]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [0] });
-    return paths;
 }
 
 // virDomainUndefineFlagsValues: MANAGED_SAVE 1, SNAPSHOTS_METADATA 2, NVRAM 4, CHECKPOINTS_METADATA 16. libvirt

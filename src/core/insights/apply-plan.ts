@@ -2,12 +2,12 @@
 // takes effect at the next boot), and also to the running VM where libvirt allows it: vCPUs are
 // hot-plugged only up to the VM's current maximum and never unplugged (guests often refuse), memory
 // is ballooned only up to the VM's maximum memory.
+import { AFFECT_CONFIG, AFFECT_LIVE } from "../domain-modify-flags";
 import type { SizeChange } from "./types";
 
-// virDomainModificationImpact and the setters' own flags.
-export const AFFECT_LIVE = 1;
-export const AFFECT_CONFIG = 2;
-// VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM share the value.
+export { AFFECT_CONFIG, AFFECT_LIVE };
+
+// The setters' own flag: VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM share the value.
 export const SET_MAXIMUM = 4;
 
 export interface SizeStep {

@@ -4,6 +4,7 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { DomainState } from "../domain-state";
 import { isActive } from "../domain-state";
+import { AFFECT_CONFIG, AFFECT_LIVE } from "../domain-modify-flags";
 import { attr, libvirtXmlParser, node, nodes, xmlEscape, type XmlNode } from "../xml-nodes";
 
 export type DiskBus = "virtio" | "scsi" | "sata" | "usb";
@@ -35,9 +36,7 @@ export function nextDiskTarget(bus: string, used: Iterable<string>): string {
     }
 }
 
-// virDomainDeviceModifyFlags
-export const AFFECT_LIVE = 1;
-export const AFFECT_CONFIG = 2;
+export { AFFECT_CONFIG, AFFECT_LIVE };
 
 export type DeviceChangeTiming = "now" | "next-boot";
 

@@ -1,15 +1,14 @@
-// One VM: overview, live usage, usage history, disks and network interfaces. The grid leaves a row for
-// the snapshots that come next.
+// One VM: overview and live usage here; usage history, suggestions, disks, network interfaces and
+// snapshots in cards of their own.
 import {
     Alert, AlertActionCloseButton, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardTitle, DescriptionList,
     DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, EmptyState, EmptyStateBody, Flex, FlexItem, Grid,
     GridItem, PageSection, Spinner, Switch, Title,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { allowedActions, isActive } from "../../core/domain-state";
-import type { DomainDescription, InterfaceDescription } from "../../core/domain-xml";
+import type { DomainDescription } from "../../core/domain-xml";
 import { formatBytes, formatBytesPerSecond, formatPercent } from "../../core/format";
 import type { Usage } from "../../core/usage";
 import { ConnectionEmptyState } from "../../components/ConnectionEmptyState";
@@ -17,10 +16,10 @@ import { StateLabel } from "../../components/StateLabel";
 import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
-import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
 import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
+import { NetworkInterfacesCard } from "./NetworkInterfacesCard";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { allowedCommands, useCloneDelete } from "../vm-lifecycle/useCloneDelete";
 import { SuggestionsCard } from "./SuggestionsCard";
@@ -126,51 +125,6 @@ function UsageCard({ state, usage }: { state: VmRow["sample"]["state"]; usage: U
     );
 }
 
-function interfaceSource(nic: InterfaceDescription): string {
-    switch (nic.type) {
-    case "network": return cockpit.format(_("Network $0"), nic.source ?? dash);
-    case "bridge": return cockpit.format(_("Bridge $0"), nic.source ?? dash);
-    case "direct": return cockpit.format(_("Direct $0"), nic.source ?? dash);
-    case "user": return _("User-mode (NAT by QEMU)");
-    default: return nic.source ? `${nic.type} ${nic.source}` : nic.type;
-    }
-}
-
-function InterfacesCard({ description, addresses }: { description: DomainDescription | null; addresses: InterfaceAddresses[] }) {
-    const nics = description?.interfaces ?? [];
-    return (
-        <Card id="kvm-interfaces">
-            <CardTitle>{_("Network interfaces")}</CardTitle>
-            <CardBody>
-                {nics.length === 0
-                    ? <span className="kvm-muted">{_("No network interfaces")}</span>
-                    : <Table variant="compact" aria-label={_("Network interfaces")}>
-                        <Thead>
-                            <Tr><Th>{_("Model")}</Th><Th>{_("Source")}</Th><Th>{_("MAC address")}</Th><Th>{_("IP addresses")}</Th></Tr>
-                        </Thead>
-                        <Tbody>
-                            {nics.map((nic, index) => {
-                                const ips = addresses.find(a => nic.mac !== null && a.mac.toLowerCase() === nic.mac.toLowerCase())?.addresses ?? [];
-                                return (
-                                    <Tr key={nic.mac ?? index} data-mac={nic.mac ?? ""}>
-                                        <Td dataLabel={_("Model")}>{nic.model ?? dash}</Td>
-                                        <Td dataLabel={_("Source")}>{interfaceSource(nic)}</Td>
-                                        <Td dataLabel={_("MAC address")}>{nic.mac ?? dash}</Td>
-                                        <Td dataLabel={_("IP addresses")}>
-                                            {ips.length > 0
-                                                ? ips.map(ip => <div key={ip.address}>{`${ip.address}/${ip.prefix}`}</div>)
-                                                : <span className="kvm-muted">{_("Unknown")}</span>}
-                                        </Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>}
-            </CardBody>
-        </Card>
-    );
-}
-
 export function VmDetailsPage({ name }: { name: string }) {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const admin = useAdminAccess();
@@ -271,7 +225,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                 <GridItem span={12}><SuggestionsCard name={name} state={row.sample.state} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><DisksCard name={name} state={row.sample.state} description={details.description} blocks={details.blocks}
                     readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
-                <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
+                <GridItem span={12}><NetworkInterfacesCard name={name} state={row.sample.state} description={details.description}
+                    addresses={details.addresses} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
                     onDefinitionChanged={details.reloadDefinition} /></GridItem>
             </Grid>
