@@ -2,16 +2,12 @@
 // when (the rule of schedule.ts, with the time of day as "HH:MM" so the file reads well by hand).
 import { z } from "zod";
 import type { DocumentKind } from "../config/documents";
+import { vmNameSchema } from "../config/vm-name";
 import { scheduleProblem, type Schedule, type Weekday } from "./schedule";
 
 // Long enough for a guest that installs updates on the way down; short enough that the scheduler's
 // one-shot unit (TimeoutStartSec in kvm-manager-scheduler.service) ends in a bounded time.
 export const SHUTDOWN_TIMEOUT_MAX_SECONDS = 600;
-
-// libvirt refuses newlines and escape characters in names and takes any other text, RTL marks too.
-const vmName = z.string().min(1).max(1024).refine(name => !Array.from(name).some(c => c < " " || c === "\u007f"), {
-    message: "a VM name cannot contain control characters",
-});
 
 const operation = z.discriminatedUnion("type", [
     z.object({ type: z.literal("start") }).strict(),
@@ -49,7 +45,7 @@ const frequency = z.discriminatedUnion("frequency", [
 
 export const scheduleDocumentSchema = z.object({
     version: z.literal(1),
-    vms: z.array(vmName).min(1).max(1000),
+    vms: z.array(vmNameSchema).min(1).max(1000),
     operation,
     when: frequency,
     time: timeOfDay,
