@@ -110,8 +110,10 @@ function vmsOfRule(rule: AlertRule, tick: AlertTick): string[] {
     return rule.vms === "all" ? tick.vms.map(v => v.name) : rule.vms;
 }
 
-export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState, tick: AlertTick):
-    { state: AlertState; events: AlertEvent[] } {
+// `unreadable`: rules whose files exist but cannot be read now (a hand edit half done): their pending
+// runs and fired alerts are kept as they are, neither advanced nor resolved as if the rule were gone.
+export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState, tick: AlertTick,
+    unreadable: ReadonlySet<string> = new Set()): { state: AlertState; events: AlertEvent[] } {
     let nextSeq = previous.nextSeq;
     const events: AlertEvent[] = [];
     const gapForAll = previous.lastTickMs !== null && tick.tMs - previous.lastTickMs > MAX_CHECK_INTERVAL_MS;
@@ -173,7 +175,12 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
     // Fired alerts whose rule or VM is no longer looked at end now: nothing could ever resolve them.
     const ruleByName = new Map(rules.map(r => [r.name, r.rule]));
     for (const old of previous.entries) {
-        if (!old.active || seen.has(entryKey(old.rule, old.vm))) continue;
+        if (seen.has(entryKey(old.rule, old.vm))) continue;
+        if (unreadable.has(old.rule)) {
+            entries.push(old);
+            continue;
+        }
+        if (!old.active) continue;
         const rule = ruleByName.get(old.rule);
         const reason: ResolveReason = !rule ? "rule-removed" : !rule.enabled ? "rule-disabled" : "not-covered";
         resolve(old, old.active, reason, null, vmByName.get(old.vm)?.state ?? null);
