@@ -121,7 +121,14 @@ function runCommand(item: OutboxItem): Promise<void> {
     });
 }
 
-async function tryItem(store: AlertStore, fileName: string, item: OutboxItem, log: Logger, now: () => number): Promise<void> {
+interface DeliverOptions {
+    now?: () => number;
+    maxRunMs?: number;
+    // Tests shorten the pauses between tries.
+    retryDelay?: (attempt: number) => number;
+}
+
+async function tryItem(store: AlertStore, fileName: string, item: OutboxItem, log: Logger, options: Required<Pick<DeliverOptions, "now" | "retryDelay">>): Promise<void> {
     const failures: string[] = [];
     const stillPending: OutboxItem["pending"] = [];
     for (const target of item.pending) {
@@ -147,14 +154,15 @@ async function tryItem(store: AlertStore, fileName: string, item: OutboxItem, lo
         log.error(`${what} given up after ${tries} tries: ${failures.join("; ")}`);
         return;
     }
-    store.enqueue(fileName, JSON.stringify({ ...item, pending: stillPending, tries, dueMs: now() + retryDelayMs(tries) }));
-    log.warn(`${what} not delivered (${failures.join("; ")}); trying again in ${retryDelayMs(tries) / 1000} s`);
+    const delay = options.retryDelay(tries);
+    store.enqueue(fileName, JSON.stringify({ ...item, pending: stillPending, tries, dueMs: options.now() + delay }));
+    log.warn(`${what} not delivered (${failures.join("; ")}); trying again in ${delay / 1000} s`);
 }
 
 // Delivers until the outbox is empty or maxRunMs has passed; returns false when another deliverer runs.
-export async function deliverOutbox(store: AlertStore, log: Logger,
-    options: { now?: () => number; maxRunMs?: number } = {}): Promise<boolean> {
+export async function deliverOutbox(store: AlertStore, log: Logger, options: DeliverOptions = {}): Promise<boolean> {
     const now = options.now ?? Date.now;
+    const retryDelay = options.retryDelay ?? retryDelayMs;
     const deadline = now() + (options.maxRunMs ?? MAX_DELIVERER_RUN_MS);
     store.ensureDir();
     let lock;
@@ -180,7 +188,7 @@ export async function deliverOutbox(store: AlertStore, log: Logger,
                     store.removeOutboxFile(fileName);
                     continue;
                 }
-                if (item.dueMs <= now()) await tryItem(store, fileName, item, log, now);
+                if (item.dueMs <= now()) await tryItem(store, fileName, item, log, { now, retryDelay });
                 else nextDue = Math.min(nextDue, item.dueMs);
             }
             if (nextDue === Infinity) continue;

@@ -29,7 +29,7 @@ export function journalEntry(program: string, event: AlertEvent): string {
 }
 
 export function stderrLine(program: string, event: AlertEvent): string {
-    return `${program}: alert ${event.severity}: ${describeEvent(event)}`;
+    return `${program}: alert ${event.severity}: ${describeEvent(event).replace(/\n/g, " ")}`;
 }
 
 export function writeAlertsToJournal(program: string, events: readonly AlertEvent[],
