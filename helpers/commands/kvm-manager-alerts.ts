@@ -21,7 +21,7 @@ Alerts fired by the rules in /etc/kvm-manager/alerts, as kvm-manager-collect eva
     --rule NAME       only this rule's
     --severity S      info, warning or critical
     --limit N         at most N events (default 500)
-  --json            one JSON object: {"ok": true, "active": [...], "history": [...], "lastCheck": MS}
+  --json            one JSON object: {"ok": true, "active": [...], "history": [...]}
   --deliver         deliver the queued webhook and command notifications (the collector starts this)
   --state-dir DIR   (default: $KVM_MANAGER_STATE_DIR or /var/lib/kvm-manager)
 Exit status: 0 done; 1 an error; 2 usage.
@@ -65,7 +65,7 @@ runCommand(PROGRAM, USAGE, async () => {
         })
         : [];
     if (values.json) {
-        printJson({ ok: true, lastCheck: state.lastTickMs, active, ...(values.history ? { history } : {}) });
+        printJson({ ok: true, active, ...(values.history ? { history } : {}) });
         return EXIT_OK;
     }
     if (showActive) {

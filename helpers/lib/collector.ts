@@ -67,7 +67,7 @@ export async function collectTick(options: CollectOptions): Promise<TickReport> 
             const usageByName = new Map(record.vms.map(vm => [vm.name, vm.usage]));
             const vms = samples.map(s => ({ name: s.name, running: isActive(s.state), state: s.state, usage: usageByName.get(s.name) ?? null }));
             try {
-                alerts = { ...runAlertTick({ tMs, vms }, options.alerts), durationMs: performance.now() - alertsStarted };
+                alerts = { ...runAlertTick({ tMs, previousTickMs: tail.last?.t ?? null, vms }, options.alerts), durationMs: performance.now() - alertsStarted };
             } catch (err) {
                 // The metrics of this tick are already kept; alerts try again next tick.
                 options.log.error(`alerts were not evaluated: ${(err as Error).message}`);

@@ -97,6 +97,13 @@ function removeIfStale(path: string, seen: string): void {
     }
 }
 
+// Whether a live process holds the lock now (a look, nothing taken): lets a caller skip starting a
+// second process that would only find the lock busy.
+export function isLockHeld(path: string): boolean {
+    const holder = readOrNull(path);
+    return holder !== null && holder !== "" && isOwnerAlive(holder);
+}
+
 const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
 function sleepMs(ms: number): void {
     Atomics.wait(sleepBuffer, 0, 0, ms);

@@ -36,8 +36,11 @@ function stopped(name: string): AlertTickVm {
 function run(rules: NamedRule[], ticks: (AlertTickVm[] | { tMs: number; vms: AlertTickVm[] })[], start: AlertState = emptyAlertState()) {
     let state = start;
     const events: (AlertEvent & { tick: number })[] = [];
+    // As if the collector's previous tick was 30 s before the first.
+    let previousTickMs = T0 - STEP;
     ticks.forEach((t, i) => {
-        const tick = Array.isArray(t) ? { tMs: T0 + i * STEP, vms: t } : t;
+        const tick = { ...(Array.isArray(t) ? { tMs: T0 + i * STEP, vms: t } : t), previousTickMs };
+        previousTickMs = tick.tMs;
         const result = evaluateAlerts(rules, state, tick);
         state = result.state;
         events.push(...result.events.map(e => ({ ...e, tick: i })));
@@ -184,7 +187,7 @@ describe("rules that change", () => {
     it("a rule whose file cannot be read keeps its fired alerts and pending runs untouched", () => {
         const rules = [{ name: "busy", rule: rule({ forChecks: 2 }) }];
         const fired = run(rules, [[running("a", { cpuPercent: 90 }), running("b", { cpuPercent: 10 })], [running("a", { cpuPercent: 90 }), running("b", { cpuPercent: 90 })]]);
-        const damaged = evaluateAlerts([], fired.state, { tMs: T0 + 2 * STEP, vms: [running("a", { cpuPercent: 1 })] }, new Set(["busy"]));
+        const damaged = evaluateAlerts([], fired.state, { tMs: T0 + 2 * STEP, previousTickMs: T0 + STEP, vms: [running("a", { cpuPercent: 1 })] }, new Set(["busy"]));
         expect(damaged.events).toEqual([]);
         expect(damaged.state.entries).toEqual(fired.state.entries);
     });
@@ -207,7 +210,7 @@ describe("rules that change", () => {
         const rules = [{ name: "busy", rule: rule({ forChecks: 2 }) }, { name: "very busy", rule: rule({ forChecks: 1, severity: "critical", condition: { type: "metric", metric: "cpuPercent", comparison: "above", threshold: 95 } }) }];
         const { events, state } = run(rules, [[running("a", { cpuPercent: 96 }), running("b", { cpuPercent: 1 })], [running("a", { cpuPercent: 90 }), running("b", { cpuPercent: 1 })]]);
         expect(events.map(e => [e.kind, e.rule, e.tick])).toEqual([["fired", "very busy", 0], ["fired", "busy", 1], ["resolved", "very busy", 1]]);
-        expect(state.entries.map(e => [e.rule, e.vm, e.run.length, e.active?.seq])).toEqual([["busy", "a", 2, 2]]);
+        expect(state.entries.map(e => [e.rule, e.vm, e.run.length, e.active?.seq])).toEqual([["busy", "a", 0, 2]]);
     });
 });
 

@@ -1,7 +1,7 @@
 // The collector's alert step on real files: state kept between ticks, history, the outbox, damaged
 // files; notification delivery to a receiver on 127.0.0.1 (body, retries, timeout, a command); the
 // journal entry's fields.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -46,8 +46,8 @@ function vm(name: string, memoryPercent: number | null): AlertTickVm {
 function tick(i: number, vms: AlertTickVm[]) {
     const journal: AlertEvent[] = [];
     let delivererStarts = 0;
-    const report = runAlertTick({ tMs: T0 + i * 30_000, vms }, {
-        configDir, stateDir, log, program: "kvm-manager-collect", fsync: false,
+    const report = runAlertTick({ tMs: T0 + i * 30_000, previousTickMs: i === 0 ? null : T0 + (i - 1) * 30_000, vms }, {
+        configDir, stateDir, log, program: "kvm-manager-collect",
         journal: events => journal.push(...events), startDeliverer: () => { delivererStarts++; },
     });
     return { report, journal, delivererStarts };
@@ -68,6 +68,7 @@ describe("the collector's alert step", () => {
             [1, "fired", "memory \"high\" $(id)", 80], [2, "resolved", "memory \"high\" $(id)", 10],
         ]);
         expect(store.outbox()).toEqual(["000000000001.json", "000000000002.json"]);
+        expect(JSON.parse(store.readOutboxFile("000000000002.json") ?? "").items.map((i: { notification: { event: string } }) => i.notification.event)).toEqual(["resolved"]);
     });
 
     it("writes nothing where no rule was ever set up", () => {
@@ -184,5 +185,21 @@ describe("journal", () => {
         const lines: string[] = [];
         writeAlertsToJournal("kvm-manager-collect", [event], { socket: join(tmpdir(), "no-such-journal-socket"), stderr: l => lines.push(l) });
         expect(lines).toEqual(["kvm-manager-collect: alert warning: alert \"mem\" fired for VM \"web 1\": memory above 50 % (value 61.3 %) for 1 consecutive checks"]);
+    });
+});
+
+describe("rules and state between ticks", () => {
+    it("a rule changed on disk is read again; an unchanged one comes from the cache; a steady alert writes no state", () => {
+        writeRule("mem", { forChecks: 1 });
+        tick(0, [vm("a", 99)]);
+        tick(1, [vm("a", 99)]);
+        const store = new AlertStore(stateDir, log);
+        const cache = JSON.parse(readFileSync(join(store.dir, "rules-cache.json"), "utf8"));
+        expect(Object.keys(cache)).toEqual(["mem"]);
+        const inode = statSync(store.statePath).ino;
+        expect(tick(2, [vm("a", 98)]).report).toMatchObject({ active: 1, fired: 0 });
+        expect(statSync(store.statePath).ino).toBe(inode);
+        writeRule("mem", { forChecks: 1, condition: { type: "metric", metric: "memoryPercent", comparison: "above", threshold: 99 } });
+        expect(tick(3, [vm("a", 98)]).report).toMatchObject({ active: 0, resolved: 1 });
     });
 });

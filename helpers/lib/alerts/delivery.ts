@@ -13,7 +13,7 @@ import type { AlertRule } from "../../../src/core/alerts/alert-rule";
 import { notificationOf, retryDelayMs, type AlertNotification } from "../../../src/core/alerts/alert-text";
 import type { AlertEvent } from "../../../src/core/alerts/evaluate";
 import { STATE_FILE_MODE } from "../durable-fs";
-import { acquireLock, LockBusyError } from "../lock";
+import { acquireLock, isLockHeld, LockBusyError } from "../lock";
 import type { Logger } from "../log";
 import type { AlertStore } from "./store";
 
@@ -33,14 +33,13 @@ const itemSchema = z.object({
     dueMs: z.number(),
 });
 type OutboxItem = z.infer<typeof itemSchema>;
+// One file per tick that had something to send (one fsynced write however many alerts fired), named
+// by its first event's seq so the files sort in order.
+const outboxFileSchema = z.object({ items: z.array(itemSchema) });
 
-function itemFileName(event: AlertEvent): string {
-    return `${String(event.seq).padStart(12, "0")}.json`;
-}
-
-// Called by the tick for each new event whose rule notifies anyone.
+// Called by the tick with its new events: those whose rule notifies anyone go into the outbox.
 export function enqueueNotifications(store: AlertStore, events: readonly AlertEvent[], rules: ReadonlyMap<string, AlertRule>, nowMs: number): number {
-    let queued = 0;
+    const items: OutboxItem[] = [];
     const host = hostname();
     for (const event of events) {
         const notify = rules.get(event.rule)?.notify;
@@ -53,10 +52,10 @@ export function enqueueNotifications(store: AlertStore, events: readonly AlertEv
             tries: 0,
             dueMs: nowMs,
         };
-        store.enqueue(itemFileName(event), JSON.stringify(item));
-        queued++;
+        items.push(item);
     }
-    return queued;
+    if (items.length > 0) store.enqueue(`${String(items[0].notification.seq).padStart(12, "0")}.json`, JSON.stringify({ items }));
+    return items.length;
 }
 
 // The deliverer beside this program: the bundles live side by side ($PREFIX/lib/kvm-manager, or
@@ -65,8 +64,15 @@ export function delivererPath(self = process.argv[1]): string {
     return join(dirname(self), `kvm-manager-alerts${extname(self)}`);
 }
 
-// Starts the deliverer and returns at once; its stderr goes to STATE_DIR/alerts/delivery.log.
+export function deliverLockPath(store: AlertStore): string {
+    return join(store.dir, "deliver.lock");
+}
+
+// Starts the deliverer and returns at once; its stderr goes to STATE_DIR/alerts/delivery.log. One
+// that runs already picks up what was queued, so none is started then: starting a process from the
+// collector costs it milliseconds.
 export function startDeliverer(store: AlertStore, stateDir: string, log: Logger, program = delivererPath()): void {
+    if (isLockHeld(deliverLockPath(store))) return;
     if (!existsSync(program)) {
         log.warn(`${program} is missing; alert notifications wait in ${store.outboxDir}`);
         return;
@@ -128,7 +134,8 @@ interface DeliverOptions {
     retryDelay?: (attempt: number) => number;
 }
 
-async function tryItem(store: AlertStore, fileName: string, item: OutboxItem, log: Logger, options: Required<Pick<DeliverOptions, "now" | "retryDelay">>): Promise<void> {
+// The item as it stays in the outbox, or null when it is done with (delivered or given up).
+async function tryItem(item: OutboxItem, log: Logger, options: Required<Pick<DeliverOptions, "now" | "retryDelay">>): Promise<OutboxItem | null> {
     const failures: string[] = [];
     const stillPending: OutboxItem["pending"] = [];
     for (const target of item.pending) {
@@ -143,20 +150,18 @@ async function tryItem(store: AlertStore, fileName: string, item: OutboxItem, lo
     }
     const what = `notification ${item.notification.seq} (${item.notification.event} "${item.notification.rule}" for VM "${item.notification.vm}")`;
     if (stillPending.length === 0) {
-        store.removeOutboxFile(fileName);
         log.info(`${what} delivered`);
-        return;
+        return null;
     }
     const tries = item.tries + 1;
     const retries = item.webhook?.retries ?? COMMAND_RETRIES;
     if (tries > retries) {
-        store.removeOutboxFile(fileName);
         log.error(`${what} given up after ${tries} tries: ${failures.join("; ")}`);
-        return;
+        return null;
     }
     const delay = options.retryDelay(tries);
-    store.enqueue(fileName, JSON.stringify({ ...item, pending: stillPending, tries, dueMs: options.now() + delay }));
     log.warn(`${what} not delivered (${failures.join("; ")}); trying again in ${delay / 1000} s`);
+    return { ...item, pending: stillPending, tries, dueMs: options.now() + delay };
 }
 
 // Delivers until the outbox is empty or maxRunMs has passed; returns false when another deliverer runs.
@@ -167,7 +172,7 @@ export async function deliverOutbox(store: AlertStore, log: Logger, options: Del
     store.ensureDir();
     let lock;
     try {
-        lock = acquireLock(join(store.dir, "deliver.lock"), { timeoutMs: 0 });
+        lock = acquireLock(deliverLockPath(store), { timeoutMs: 0 });
     } catch (err) {
         if (err instanceof LockBusyError) return false;
         throw err;
@@ -180,16 +185,23 @@ export async function deliverOutbox(store: AlertStore, log: Logger, options: Del
             for (const fileName of files) {
                 const text = store.readOutboxFile(fileName);
                 if (text === null) continue;
-                let item: OutboxItem;
+                let items: OutboxItem[];
                 try {
-                    item = itemSchema.parse(JSON.parse(text));
+                    items = outboxFileSchema.parse(JSON.parse(text)).items;
                 } catch {
                     log.error(`${join(store.outboxDir, fileName)} is damaged; it is removed undelivered`);
                     store.removeOutboxFile(fileName);
                     continue;
                 }
-                if (item.dueMs <= now()) await tryItem(store, fileName, item, log, { now, retryDelay });
-                else nextDue = Math.min(nextDue, item.dueMs);
+                const kept: OutboxItem[] = [];
+                for (const item of items) {
+                    const after = item.dueMs <= now() ? await tryItem(item, log, { now, retryDelay }) : item;
+                    if (!after) continue;
+                    kept.push(after);
+                    nextDue = Math.min(nextDue, after.dueMs);
+                }
+                if (kept.length === 0) store.removeOutboxFile(fileName);
+                else if (kept.length !== items.length || kept.some((item, i) => item !== items[i])) store.enqueue(fileName, JSON.stringify({ items: kept }));
             }
             if (nextDue === Infinity) continue;
             if (nextDue > deadline) return true;
@@ -200,13 +212,16 @@ export async function deliverOutbox(store: AlertStore, log: Logger, options: Del
     }
 }
 
-// Whether any notification is due now (the tick starts a deliverer only then).
+// Whether any notification is due now (the tick starts a deliverer only then; a damaged file is
+// due, so that the deliverer reports it).
 export function outboxHasDue(store: AlertStore, nowMs: number): boolean {
     for (const fileName of store.outbox()) {
         const text = store.readOutboxFile(fileName);
         if (text === null) continue;
+        // A plain look, no schema: this runs on every tick that finds the outbox not empty.
         try {
-            if ((JSON.parse(text) as { dueMs?: unknown }).dueMs as number <= nowMs) return true;
+            const items = (JSON.parse(text) as { items?: { dueMs?: unknown }[] }).items;
+            if (!Array.isArray(items) || items.some(item => typeof item?.dueMs !== "number" || item.dueMs <= nowMs)) return true;
         } catch {
             return true;
         }

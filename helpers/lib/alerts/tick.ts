@@ -1,12 +1,12 @@
 // The alerts' part of a collector tick, run right after the metrics are written, on the VMs and
 // usage the tick just computed (no second libvirt call): read the rules, evaluate, record the events
 // (history, journal), queue notifications and start their deliverer, save the state.
-import { ALERT_RULE_KIND, type AlertRule } from "../../../src/core/alerts/alert-rule";
+import type { AlertRule } from "../../../src/core/alerts/alert-rule";
 import { evaluateAlerts, type AlertEvent, type AlertTick } from "../../../src/core/alerts/evaluate";
-import { listDocuments } from "../config-documents";
 import type { Logger } from "../log";
 import { enqueueNotifications, outboxHasDue, startDeliverer } from "./delivery";
 import { writeAlertsToJournal } from "./journal";
+import { readAlertRules } from "./rules";
 import { AlertStore } from "./store";
 
 export interface AlertTickOptions {
@@ -14,7 +14,6 @@ export interface AlertTickOptions {
     stateDir: string;
     log: Logger;
     program: string;
-    fsync?: boolean;
     // Replaced by the benchmark and tests: what starts the deliverer, and the journal writer.
     startDeliverer?: (store: AlertStore) => void;
     journal?: (events: readonly AlertEvent[]) => void;
@@ -29,15 +28,16 @@ export interface AlertTickReport {
 }
 
 export function runAlertTick(tick: AlertTick, options: AlertTickOptions): AlertTickReport {
-    const listing = listDocuments(options.configDir, ALERT_RULE_KIND);
-    const rules = listing.documents.map(d => ({ name: d.name, rule: d.value }));
-    const store = new AlertStore(options.stateDir, options.log, { fsync: options.fsync });
-    if (rules.length === 0 && listing.damaged.length === 0 && !store.exists()) {
+    const store = new AlertStore(options.stateDir, options.log);
+    const hasState = store.exists();
+    // The cache lives in the alerts' directory, which only a host that has rules gets.
+    const { rules, unreadable } = readAlertRules(options.configDir, hasState ? store.dir : null);
+    if (rules.length === 0 && unreadable.length === 0 && !hasState) {
         return { rules: 0, fired: 0, resolved: 0, active: 0, queued: 0 };
     }
     store.ensureDir();
     const previous = store.loadState();
-    const { state, events } = evaluateAlerts(rules, previous, tick, new Set(listing.damaged.map(d => d.name)));
+    const { state, events } = evaluateAlerts(rules, previous, tick, new Set(unreadable));
     store.appendHistory(events, tick.tMs);
     (options.journal ?? (e => writeAlertsToJournal(options.program, e)))(events);
     const byName = new Map<string, AlertRule>(rules.map(r => [r.name, r.rule]));

@@ -9,19 +9,6 @@ const conditionSchema = alertConditionSchema;
 const num = z.number().finite();
 const value = num.nullable();
 
-const activeSchema = z.object({
-    seq: z.number().int(), firedAtMs: num, severity: z.enum(ALERT_SEVERITIES), condition: conditionSchema, value,
-});
-
-const stateSchema = z.object({
-    version: z.literal(ALERT_STATE_VERSION),
-    nextSeq: z.number().int().min(1),
-    lastTickMs: num.nullable(),
-    entries: z.array(z.object({
-        rule: z.string(), vm: z.string(), run: z.array(value), clear: z.number().int().min(0), active: activeSchema.nullable(),
-    })),
-});
-
 export const eventSchema = z.object({
     seq: z.number().int(),
     kind: z.enum(["fired", "resolved"]),
@@ -37,14 +24,39 @@ export const eventSchema = z.object({
     reason: z.enum(["cleared", "rule-removed", "rule-disabled", "not-covered"]).nullable(),
 });
 
+// The state is read on every tick by a fresh process, so it is checked by hand: a zod schema's first
+// use costs a few milliseconds of a tick's budget. Only this program writes it, so the check is for a
+// damaged file (a torn write on a file system without ordered renames, a hand edit), field by field.
+function isNumOrNull(v: unknown): v is number | null {
+    return v === null || (typeof v === "number" && Number.isFinite(v));
+}
+
+function isActive(v: unknown): boolean {
+    if (v === null) return true;
+    if (typeof v !== "object") return false;
+    const a = v as Record<string, unknown>;
+    return Number.isInteger(a.seq) && typeof a.firedAtMs === "number" && (ALERT_SEVERITIES as readonly unknown[]).includes(a.severity) &&
+        alertConditionSchema.safeParse(a.condition).success && isNumOrNull(a.value);
+}
+
+function isEntry(v: unknown): boolean {
+    if (typeof v !== "object" || v === null) return false;
+    const e = v as Record<string, unknown>;
+    return typeof e.rule === "string" && typeof e.vm === "string" && Array.isArray(e.run) && e.run.every(isNumOrNull) &&
+        Number.isInteger(e.clear) && isActive(e.active);
+}
+
 export function parseAlertState(text: string): { state: AlertState; damaged: boolean } {
+    let value: unknown;
     try {
-        const parsed = stateSchema.safeParse(JSON.parse(text));
-        if (parsed.success) return { state: parsed.data, damaged: false };
+        value = JSON.parse(text);
     } catch {
-        // Not JSON: reported below like any other damage.
+        return { state: emptyAlertState(), damaged: true };
     }
-    return { state: emptyAlertState(), damaged: true };
+    const s = value as Record<string, unknown> | null;
+    const ok = typeof s === "object" && s !== null && s.version === ALERT_STATE_VERSION && Number.isInteger(s.nextSeq) &&
+        (s.nextSeq as number) >= 1 && Array.isArray(s.entries) && s.entries.every(isEntry);
+    return ok ? { state: value as AlertState, damaged: false } : { state: emptyAlertState(), damaged: true };
 }
 
 export function parseAlertEvent(line: string): AlertEvent | null {

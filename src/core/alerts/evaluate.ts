@@ -6,7 +6,7 @@
 // - a tick where a running VM has no value for the metric (its first sample, or the first after a
 //   restart reset its counters) is a gap: a pending run starts again, a fired alert stays fired and
 //   its clear count starts again. Nothing fires or resolves on a guess.
-// - a tick more than MAX_CHECK_INTERVAL_MS after the previous one (the collector was not running) is
+// - a tick more than MAX_CHECK_INTERVAL_MS after the collector's previous one (it was not running) is
 //   a gap for every rule and VM.
 // - a VM that is not running (or no longer defined) does not meet a metric condition: that is a clear
 //   check. For a not-running rule it is the condition itself.
@@ -28,6 +28,9 @@ export interface AlertTickVm {
 
 export interface AlertTick {
     tMs: number;
+    // The collector's previous tick (null: none). The state does not keep it, so a tick that changes
+    // nothing writes nothing.
+    previousTickMs: number | null;
     // Every VM libvirt reported, running or not.
     vms: readonly AlertTickVm[];
 }
@@ -44,7 +47,7 @@ export interface ActiveAlert {
 export interface AlertEntry {
     rule: string;
     vm: string;
-    // Values of the current run of holding checks (its length is the run), at most forChecks of them.
+    // Values of the current run of holding checks until the alert fires (its length is the run).
     run: (number | null)[];
     // Clear checks in a row since the condition last held, counted while fired.
     clear: number;
@@ -55,7 +58,6 @@ export interface AlertState {
     version: typeof ALERT_STATE_VERSION;
     // Sequence number of the next event; an event's seq names it for good (history, notifications).
     nextSeq: number;
-    lastTickMs: number | null;
     entries: AlertEntry[];
 }
 
@@ -79,7 +81,7 @@ export interface AlertEvent {
 }
 
 export function emptyAlertState(): AlertState {
-    return { version: ALERT_STATE_VERSION, nextSeq: 1, lastTickMs: null, entries: [] };
+    return { version: ALERT_STATE_VERSION, nextSeq: 1, entries: [] };
 }
 
 export interface NamedRule {
@@ -106,8 +108,8 @@ function entryKey(rule: string, vm: string): string {
 
 // The VMs a rule looks at this tick: "all" is every VM libvirt reported; named VMs count whether or
 // not they exist (a must-run VM that was undefined is not running).
-function vmsOfRule(rule: AlertRule, tick: AlertTick): string[] {
-    return rule.vms === "all" ? tick.vms.map(v => v.name) : rule.vms;
+function vmsOfRule(rule: AlertRule, allNames: readonly string[]): readonly string[] {
+    return rule.vms === "all" ? allNames : rule.vms;
 }
 
 // `unreadable`: rules whose files exist but cannot be read now (a hand edit half done): their pending
@@ -116,9 +118,10 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
     unreadable: ReadonlySet<string> = new Set()): { state: AlertState; events: AlertEvent[] } {
     let nextSeq = previous.nextSeq;
     const events: AlertEvent[] = [];
-    const gapForAll = previous.lastTickMs !== null && tick.tMs - previous.lastTickMs > MAX_CHECK_INTERVAL_MS;
+    const gapForAll = tick.previousTickMs === null || tick.tMs - tick.previousTickMs > MAX_CHECK_INTERVAL_MS;
     const before = new Map(previous.entries.map(e => [entryKey(e.rule, e.vm), e]));
     const vmByName = new Map(tick.vms.map(v => [v.name, v]));
+    const allNames = tick.vms.map(v => v.name);
     const entries: AlertEntry[] = [];
     const seen = new Set<string>();
 
@@ -131,23 +134,25 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
 
     for (const { name, rule } of rules) {
         if (!rule.enabled) continue;
-        for (const vmName of vmsOfRule(rule, tick)) {
+        for (const vmName of vmsOfRule(rule, allNames)) {
             const key = entryKey(name, vmName);
             if (seen.has(key)) continue;
             seen.add(key);
             const old = before.get(key);
+            const vm = vmByName.get(vmName);
+            const result = check(rule.condition, vm);
+            // The common case, checked first and without allocating: nothing pending, nothing fired.
+            if (!old && result.kind !== "holds") continue;
             const entry: AlertEntry = old && !gapForAll
                 ? { ...old, run: [...old.run] }
                 : { rule: name, vm: vmName, run: [], clear: 0, active: old?.active ?? null };
-            const vm = vmByName.get(vmName);
             const vmState = vm?.state ?? "undefined";
-            const result = check(rule.condition, vm);
             if (result.kind === "gap") {
                 entry.run = [];
                 entry.clear = 0;
             } else if (result.kind === "holds") {
                 entry.clear = 0;
-                entry.run.push(result.value);
+                if (!entry.active) entry.run.push(result.value);
                 if (entry.run.length > rule.forChecks) entry.run.shift();
                 if (!entry.active && entry.run.length >= rule.forChecks) {
                     entry.active = { seq: nextSeq, firedAtMs: tick.tMs, severity: rule.severity, condition: rule.condition, value: result.value };
@@ -156,6 +161,7 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
                         condition: rule.condition, value: result.value, values: [...entry.run], vmState,
                         firedAtMs: tick.tMs, reason: null,
                     });
+                    entry.run = [];
                 }
             } else {
                 entry.run = [];
@@ -185,7 +191,7 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
         const reason: ResolveReason = !rule ? "rule-removed" : !rule.enabled ? "rule-disabled" : "not-covered";
         resolve(old, old.active, reason, null, vmByName.get(old.vm)?.state ?? null);
     }
-    return { state: { version: ALERT_STATE_VERSION, nextSeq, lastTickMs: tick.tMs, entries }, events };
+    return { state: { version: ALERT_STATE_VERSION, nextSeq, entries }, events };
 }
 
 // Fired alerts of a state, for the page and the VM list.
