@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { AlertsPage } from "./views/alerts/AlertsPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
@@ -23,6 +24,7 @@ export const ROUTES: readonly RouteDefinition[] = [
             return name ? <VmDetailsPage key={name} name={name} /> : null;
         },
     },
+    { segment: "alerts", navLabel: () => _("Alerts"), render: () => <AlertsPage /> },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },
 ];
 

@@ -56,7 +56,7 @@ test("navigation items and VM names are links with hrefs, reachable by keyboard"
     await page.setViewportSize({ width: 1280, height: 800 });
     await openList(page, cockpit.pageAloneUrl);
     const nav = page.locator("nav[aria-label='KVM Manager'] a");
-    expect(await nav.evaluateAll(links => links.map(a => a.getAttribute("href")))).toEqual(["#/", "#/settings"]);
+    expect(await nav.evaluateAll(links => links.map(a => a.getAttribute("href")))).toEqual(["#/", "#/alerts", "#/settings"]);
 
     // On a freshly loaded page the first Tab reaches the first navigation link; Enter on the next one
     // opens Settings.

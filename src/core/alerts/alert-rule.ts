@@ -85,3 +85,12 @@ function isHttpUrl(text: string): boolean {
 export function ruleCoversVm(rule: Pick<AlertRule, "vms">, vm: string): boolean {
     return rule.vms === "all" || rule.vms.includes(vm);
 }
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
+
+// The most severe of some alerts (null for none): what a VM's marker shows.
+export function mostSevere(alerts: readonly { severity: AlertSeverity }[]): AlertSeverity | null {
+    let worst: AlertSeverity | null = null;
+    for (const a of alerts) if (worst === null || SEVERITY_RANK[a.severity] > SEVERITY_RANK[worst]) worst = a.severity;
+    return worst;
+}

@@ -20,6 +20,7 @@ import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
+import { AlertsCard } from "./AlertsCard";
 import { HistoryCard } from "./HistoryCard";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { DisplayName } from "../../components/DisplayName";
@@ -299,6 +300,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
+                <GridItem span={12}><AlertsCard name={name} /></GridItem>
                 <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
                 <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
                 <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
