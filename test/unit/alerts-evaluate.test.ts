@@ -197,6 +197,8 @@ describe("rules that change", () => {
         const raised = run([{ name: "busy", rule: rule({ forChecks: 1, condition: { type: "metric", metric: "cpuPercent", comparison: "above", threshold: 95 } }) }],
             cpu([90]), fired.state);
         expect(raised.events.map(e => [e.kind, e.reason, e.value])).toEqual([["resolved", "cleared", 90]]);
+        // The event says what no longer holds: the condition as it is now.
+        expect(describeEvent(withoutTick(raised.events[0]))).toBe("alert \"busy\" resolved for VM \"web 1\": no longer CPU above 95 % (value 90 %)");
     });
 
     it("a VM taken out of a rule's list resolves as no longer covered", () => {

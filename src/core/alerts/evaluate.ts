@@ -125,10 +125,13 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
     const entries: AlertEntry[] = [];
     const seen = new Set<string>();
 
-    const resolve = (entry: AlertEntry, active: ActiveAlert, reason: ResolveReason, value: number | null, vmState: string | null) => {
+    // `condition`: what no longer holds: the rule's condition now (it may have been edited since the
+    // alert fired), or the one it fired on when the rule is gone.
+    const resolve = (entry: AlertEntry, active: ActiveAlert, reason: ResolveReason, value: number | null, vmState: string | null,
+        condition: AlertCondition = active.condition) => {
         events.push({
             seq: nextSeq++, kind: "resolved", tMs: tick.tMs, rule: entry.rule, vm: entry.vm, severity: active.severity,
-            condition: active.condition, value, values: [], vmState, firedAtMs: active.firedAtMs, reason,
+            condition, value, values: [], vmState, firedAtMs: active.firedAtMs, reason,
         });
     };
 
@@ -168,7 +171,7 @@ export function evaluateAlerts(rules: readonly NamedRule[], previous: AlertState
                 if (entry.active) {
                     entry.clear += 1;
                     if (entry.clear >= rule.clearChecks) {
-                        resolve(entry, entry.active, "cleared", result.value, vmState);
+                        resolve(entry, entry.active, "cleared", result.value, vmState, rule.condition);
                         entry.active = null;
                         entry.clear = 0;
                     }

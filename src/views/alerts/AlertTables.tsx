@@ -27,7 +27,7 @@ export function ActiveAlertsTable({ alerts, showVm, id }: { alerts: readonly Act
                     {showVm && <Th>{_("VM")}</Th>}
                     <Th>{_("Rule")}</Th>
                     <Th>{_("Condition")}</Th>
-                    <Th>{_("Value when fired")}</Th>
+                    <Th modifier="nowrap">{_("Value when fired")}</Th>
                     <Th>{_("Since")}</Th>
                 </Tr>
             </Thead>

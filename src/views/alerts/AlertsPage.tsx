@@ -2,10 +2,10 @@
 // the alerts fired now and their history, as kvm-manager-collect evaluates them every 30 seconds.
 import {
     Alert, AlertActionCloseButton, Button, Card, CardBody, CardHeader, CardTitle, Content, EmptyState, EmptyStateActions,
-    EmptyStateBody, EmptyStateFooter, FormSelect, FormSelectOption, PageSection, SearchInput, Spinner, Switch, Toolbar,
+    EmptyStateBody, EmptyStateFooter, FormSelect, FormSelectOption, MenuToggle, PageSection, SearchInput, Spinner, Switch, Toolbar,
     ToolbarContent, ToolbarItem,
 } from "@patternfly/react-core";
-import { BellIcon } from "@patternfly/react-icons";
+import { BellIcon, EllipsisVIcon } from "@patternfly/react-icons";
 import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ALERT_RULE_KIND, ALERT_SEVERITIES, type AlertRule, type AlertSeverity } from "../../core/alerts/alert-rule";
@@ -94,9 +94,9 @@ function RulesCard({ rules, damaged, readOnly, onChanged }: {
                                 <Th>{_("VMs")}</Th>
                                 <Th>{_("Condition")}</Th>
                                 <Th>{_("Checks")}</Th>
-                                <Th>{_("Severity")}</Th>
-                                <Th>{_("Notifies")}</Th>
-                                <Th>{_("Enabled")}</Th>
+                                <Th modifier="nowrap">{_("Severity")}</Th>
+                                <Th modifier="nowrap">{_("Notifies")}</Th>
+                                <Th modifier="nowrap">{_("Enabled")}</Th>
                                 <Th screenReaderText={_("Actions")} />
                             </Tr>
                         </Thead>
@@ -130,7 +130,10 @@ function RulesCard({ rules, damaged, readOnly, onChanged }: {
                                             <ActionsColumn isDisabled={readOnly || busy} items={[
                                                 { title: _("Edit"), onClick: () => setDialog({ kind: "edit", doc }) },
                                                 { title: _("Delete"), onClick: () => setDialog({ kind: "delete", doc }) },
-                                            ]} rowData={{ "aria-label": cockpit.format(_("Actions for rule $0"), doc.name) } as never} />
+                                            ]} actionsToggle={({ onToggle, isOpen, isDisabled, toggleRef }) => (
+                                                <MenuToggle ref={toggleRef} variant="plain" onClick={onToggle} isExpanded={isOpen} isDisabled={isDisabled}
+                                                    aria-label={cockpit.format(_("Actions for rule $0"), doc.name)} icon={<EllipsisVIcon />} />
+                                            )} />
                                         </Td>
                                     </Tr>
                                 );
@@ -175,14 +178,14 @@ function HistoryCard({ answer }: { answer: AlertsAnswer }) {
                                 onChange={(_e, v) => setVm(v)} onClear={() => setVm("")} />
                         </ToolbarItem>
                         <ToolbarItem>
-                            <FormSelect id="kvm-alert-history-severity" aria-label={_("Filter by severity")} value={severity}
+                            <FormSelect id="kvm-alert-history-severity" className="kvm-alert-filter" aria-label={_("Filter by severity")} value={severity}
                                 onChange={(_e, v) => setSeverity(v as AlertSeverity | "all")}>
                                 <FormSelectOption value="all" label={_("All severities")} />
                                 {ALERT_SEVERITIES.map(s => <FormSelectOption key={s} value={s} label={severityLabel(s)} />)}
                             </FormSelect>
                         </ToolbarItem>
                         <ToolbarItem>
-                            <FormSelect id="kvm-alert-history-rule" aria-label={_("Filter by rule")} value={rule} onChange={(_e, v) => setRule(v)}>
+                            <FormSelect id="kvm-alert-history-rule" className="kvm-alert-filter" aria-label={_("Filter by rule")} value={rule} onChange={(_e, v) => setRule(v)}>
                                 <FormSelectOption value="all" label={_("All rules")} />
                                 {ruleNames.map(r => <FormSelectOption key={r} value={r} label={r} />)}
                             </FormSelect>
