@@ -3,7 +3,7 @@
 // kvm-manager-collect samples the running VM, shows on the Alerts page, as a marker on the VM's list
 // row and on its details page, is written to the log (stderr: journald does not run here), reaches
 // the webhook receiver; raising the threshold on the page resolves it at the next tick.
-import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { assertNoSeriousAxeViolations } from "../support/axe";
@@ -16,6 +16,9 @@ import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
 import { waitFor } from "../support/wait";
 
 const VM = `${TEST_PREFIX}alerts "ü" $(id) #1`;
+// For the README's pictures: plain names, three rules, two of them fired.
+const WEB = `${TEST_PREFIX}web-01`;
+const DB = `${TEST_PREFIX}db-01`;
 const RULE = "memory \"high\" ü #1";
 const RULES_DIR = "/etc/kvm-manager/alerts";
 const STATE_DIR = "/var/lib/kvm-manager/alerts";
@@ -59,7 +62,7 @@ beforeAll(async () => {
     // The page and the installed helpers use the default directories: set this host's rules and alert
     // state aside, and bring them back afterwards.
     for (const dir of [RULES_DIR, STATE_DIR]) if (existsSync(dir)) renameSync(dir, dir + ASIDE);
-    await removeVm(VM);
+    await Promise.all([VM, WEB, DB].map(name => removeVm(name)));
     await defineTinyVm({ name: VM, start: true });
     receiver = createServer((req, res) => {
         let body = "";
@@ -75,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
     await session?.close();
     await new Promise(resolve => receiver?.close(resolve));
-    await removeVm(VM);
+    await Promise.all([VM, WEB, DB].map(name => removeVm(name)));
     for (const dir of [RULES_DIR, STATE_DIR]) {
         rmSync(dir, { recursive: true, force: true });
         if (existsSync(dir + ASIDE)) renameSync(dir + ASIDE, dir);
@@ -187,4 +190,31 @@ test("a rule made on the page fires on a running VM, shows on the page, the list
     expect(existsSync(`${RULES_DIR}/${RULE}.json`)).toBe(false);
     await page.locator("#kvm-alert-history-table tbody tr").first().waitFor();
     expect(received.length).toBe(2);
+});
+
+test("the README's pictures: three rules, two fired", async () => {
+    const { page } = tab;
+    await Promise.all([defineTinyVm({ name: WEB, start: true }), defineTinyVm({ name: DB })]);
+    mkdirSync(RULES_DIR, { recursive: true });
+    const rules: Record<string, object> = {
+        "web memory": { vms: [WEB], condition: { type: "metric", metric: "memoryPercent", comparison: "above", threshold: 50 }, forChecks: 2, clearChecks: 2, severity: "warning" },
+        "database must run": { vms: [DB], condition: { type: "not-running" }, forChecks: 1, clearChecks: 1, severity: "critical" },
+        "cpu busy": {
+            vms: "all", condition: { type: "metric", metric: "cpuPercent", comparison: "above", threshold: 90 }, forChecks: 6, clearChecks: 4, severity: "info",
+            notify: { webhook: { url: "https://alerts.example.com/kvm", timeoutSeconds: 10, retries: 3 } },
+        },
+    };
+    for (const [name, rule] of Object.entries(rules)) {
+        writeFileSync(`${RULES_DIR}/${name}.json`, JSON.stringify({ version: 1, enabled: true, ...rule }));
+    }
+    await tick();
+    await tick();
+    expect((await activeAlerts()).map(a => a.rule).sort()).toEqual(["database must run", "web memory"]);
+    for (const dark of [false, true]) {
+        await setTheme(dark);
+        await openAlerts();
+        await page.locator("#kvm-alerts-active-table tbody tr").nth(1).waitFor();
+        await screenshot(page, dark ? "readme-alerts-dark" : "readme-alerts");
+    }
+    await setTheme(false);
 });
