@@ -68,11 +68,20 @@ export function deliverLockPath(store: AlertStore): string {
     return join(store.dir, "deliver.lock");
 }
 
-// Starts the deliverer and returns at once; its stderr goes to STATE_DIR/alerts/delivery.log. One
-// that runs already picks up what was queued, so none is started then: starting a process from the
-// collector costs it milliseconds.
+export const DELIVER_UNIT = "kvm-manager-alerts-deliver.service";
+
+// Starts the deliverer and returns at once. One that runs already picks up what was queued, so none is
+// started then: starting a process costs the collector milliseconds. Under systemd (INVOCATION_ID is
+// set for a unit's processes) it is its own unit, since systemd stops every process of the collector's
+// unit when its tick ends; elsewhere a detached process whose stderr goes to STATE_DIR/alerts/delivery.log.
 export function startDeliverer(store: AlertStore, stateDir: string, log: Logger, program = delivererPath()): void {
     if (isLockHeld(deliverLockPath(store))) return;
+    if (process.env.INVOCATION_ID) {
+        const child = spawn("systemctl", ["start", "--no-block", DELIVER_UNIT], { detached: true, stdio: "ignore" });
+        child.on("error", err => log.warn(`cannot start ${DELIVER_UNIT}: ${err.message}`));
+        child.unref();
+        return;
+    }
     if (!existsSync(program)) {
         log.warn(`${program} is missing; alert notifications wait in ${store.outboxDir}`);
         return;

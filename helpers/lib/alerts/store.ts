@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { historyFromLines, parseAlertState, retainedHistory } from "../../../src/core/alerts/alert-records";
 import { emptyAlertState, type AlertEvent, type AlertState } from "../../../src/core/alerts/evaluate";
 import {
-    appendDurable, openNoFollow, readFileNoFollow, STATE_DIR_MODE, TEMP_MARKER, writeStateFile, type DurabilityOptions,
+    appendDurable, openNoFollow, readTextNoFollowOrNull, STATE_DIR_MODE, TEMP_MARKER, writeStateFile, type DurabilityOptions,
 } from "../durable-fs";
 import type { Logger } from "../log";
 import { checkStateDir, ensureStateDir } from "../paths";
@@ -24,15 +24,6 @@ export const HISTORY_COMPACT_BYTES = 2 * 1024 * 1024;
 
 export function alertsDir(stateDir: string): string {
     return join(stateDir, "alerts");
-}
-
-function readOrNull(path: string): string | null {
-    try {
-        return readFileNoFollow(path).toString("utf8");
-    } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-        throw err;
-    }
 }
 
 export class AlertStore {
@@ -61,7 +52,7 @@ export class AlertStore {
     }
 
     loadState(): AlertState {
-        const text = readOrNull(this.statePath);
+        const text = readTextNoFollowOrNull(this.statePath);
         this.stateText = text;
         if (text === null) return emptyAlertState();
         const { state, damaged } = parseAlertState(text);
@@ -99,7 +90,7 @@ export class AlertStore {
 
     // Oldest first.
     readHistory(): AlertEvent[] {
-        const text = readOrNull(this.historyPath);
+        const text = readTextNoFollowOrNull(this.historyPath);
         return text === null ? [] : historyFromLines(text.split("\n"));
     }
 
@@ -119,7 +110,7 @@ export class AlertStore {
     }
 
     readOutboxFile(fileName: string): string | null {
-        return readOrNull(join(this.outboxDir, fileName));
+        return readTextNoFollowOrNull(join(this.outboxDir, fileName));
     }
 
     removeOutboxFile(fileName: string): void {
