@@ -2,8 +2,8 @@
 //
 // VMS pretend VMs (test/support/synthetic-fleet.ts: every 10th shut off, loads that swing over the
 // hours) and RULES rules of every kind, thresholds spread so alerts fire and resolve as loads swing;
-// a fifth of the rules notify a webhook on 127.0.0.1 (a receiver in this process), through the real
-// outbox and detached deliverer.
+// a fifth of the rules (the memory rules) notify a webhook on 127.0.0.1 (a receiver in this process),
+// through the real outbox and detached deliverer.
 // 1. In one process, fsync on: the collector's own tick function for TICKS ticks of 30 s simulated
 //    time, with the rules and (a second state directory) without: the alert step's time per tick.
 // 2. Real processes: the bundled kvm-manager-collect, with a stand-in virsh that prints the fleet's
@@ -56,7 +56,9 @@ function ms(value: number): string {
 function makeRule(i: number, webhook: string): AlertRule {
     const names = (from: number, count: number) => Array.from({ length: count }, (_, k) => fleetVmName((from + k) % VMS));
     const base = { version: 1 as const, forChecks: 1 + (i % 3), clearChecks: 1 + (i % 2), severity: (["info", "warning", "critical"] as const)[i % 3], enabled: true };
-    const notify = i % 5 === 4 ? { notify: { webhook: { url: webhook, timeoutSeconds: 5, retries: 2 } } } : {};
+    // The memory rules notify: their alerts come and go as loads swing, so notifications are queued and
+    // delivered throughout.
+    const notify = i % 5 === 1 ? { notify: { webhook: { url: webhook, timeoutSeconds: 5, retries: 2 } } } : {};
     switch (i % 5) {
     case 0: return { ...base, ...notify, vms: "all", condition: { type: "metric", metric: "cpuPercent", comparison: "above", threshold: 50 + (i % 7) } };
     case 1: return { ...base, ...notify, vms: "all", condition: { type: "metric", metric: "memoryPercent", comparison: "above", threshold: 70 + (i % 8) } };
