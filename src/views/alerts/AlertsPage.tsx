@@ -209,13 +209,18 @@ export function AlertsPage() {
     const [answer, setAnswer] = useState<AlertsAnswer | null>(null);
     const [loadError, setLoadError] = useState<string | null>(null);
 
+    // Each part shows what it could read: without administrative access the rules in /etc are
+    // readable while the alert state in /var/lib/kvm-manager is not.
     const load = useCallback((): void => {
-        Promise.all([listAlertRules(), fetchAlerts()]).then(([listing, alerts]) => {
-            setRules(listing.documents);
-            setDamaged(listing.damaged);
-            setAnswer(alerts);
-            setLoadError(null);
-        }, (e: unknown) => setLoadError(errorText(e)));
+        void Promise.allSettled([listAlertRules(), fetchAlerts()]).then(([listing, alerts]) => {
+            if (listing.status === "fulfilled") {
+                setRules(listing.value.documents);
+                setDamaged(listing.value.damaged);
+            }
+            if (alerts.status === "fulfilled") setAnswer(alerts.value);
+            const failed = [listing, alerts].find(r => r.status === "rejected");
+            setLoadError(failed ? errorText(failed.reason) : null);
+        });
     }, []);
 
     useEffect(() => {
