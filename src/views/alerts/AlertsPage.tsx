@@ -38,8 +38,8 @@ function notifyText(rule: AlertRule): string {
     return parts.join(", ");
 }
 
-function RulesCard({ rules, damaged, readOnly, onChanged }: {
-    rules: RuleDoc[] | null; damaged: DamagedDocument[]; readOnly: boolean; onChanged: () => void;
+function RulesCard({ rules, damaged, readOnly, loading, onChanged }: {
+    rules: RuleDoc[] | null; damaged: DamagedDocument[]; readOnly: boolean; loading: boolean; onChanged: () => void;
 }) {
     const [dialog, setDialog] = useState<Dialog | null>(null);
     const [pending, setPending] = useState<string | null>(null);
@@ -78,7 +78,7 @@ function RulesCard({ rules, damaged, readOnly, onChanged }: {
                         {d.path}: {describeDocumentError(d.error)}
                     </Alert>
                 ))}
-                {rules === null && <Spinner size="lg" aria-label={_("Loading alert rules")} />}
+                {rules === null && loading && <Spinner size="lg" aria-label={_("Loading alert rules")} />}
                 {rules?.length === 0 &&
                     <EmptyState titleText={_("No alert rules")} headingLevel="h3" icon={BellIcon} id="kvm-alert-rules-empty">
                         <EmptyStateBody>
@@ -239,7 +239,7 @@ export function AlertsPage() {
                 </Alert>}
             {loadError && <Alert isInline variant="danger" title={_("Alerts could not be read")} id="kvm-alerts-error">{loadError}</Alert>}
             <div className="kvm-alerts-cards">
-                <RulesCard rules={rules} damaged={damaged} readOnly={readOnly} onChanged={load} />
+                <RulesCard rules={rules} damaged={damaged} readOnly={readOnly} loading={!loadError} onChanged={load} />
                 <Card id="kvm-alerts-active">
                     <CardTitle>{_("Fired now")}</CardTitle>
                     <CardBody>
