@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
+import { AlertsPage } from "./views/alerts/AlertsPage";
 import { BackupsPage } from "./views/backups/BackupsPage";
 import { InsightsPage } from "./views/insights/InsightsPage";
 import { NetworkDetailsPage } from "./views/networks/NetworkDetailsPage";
@@ -40,6 +41,7 @@ export const ROUTES: readonly RouteDefinition[] = [
         },
     },
     { segment: "backups", navLabel: () => _("Backups"), render: () => <BackupsPage /> },
+    { segment: "alerts", navLabel: () => _("Alerts"), render: () => <AlertsPage /> },
     { segment: "insights", navLabel: () => _("Insights"), render: () => <InsightsPage /> },
     { segment: "storage", navLabel: () => _("Storage pools"), render: () => <StoragePoolsPage /> },
     {

@@ -5,15 +5,17 @@ import { EXIT_OK, EXIT_TEMPFAIL, UsageError, parseCommandLine, printJson, runCom
 import { LockBusyError } from "../lib/lock";
 import { createLogger } from "../lib/log";
 import { MetricsStore } from "../lib/metrics-store";
-import { metricsDir, resolveLibvirtUri, resolveStateDir } from "../lib/paths";
+import { metricsDir, resolveConfigDir, resolveLibvirtUri, resolveStateDir } from "../lib/paths";
 
 const PROGRAM = "kvm-manager-collect";
-const USAGE = `Usage: ${PROGRAM} [--once] [--state-dir DIR] [--uri URI] [--json] [--verbose]
+const USAGE = `Usage: ${PROGRAM} [--once] [--state-dir DIR] [--config-dir DIR] [--uri URI] [--json] [--verbose]
 
 Collects one sample of every running VM into the metrics history: one virsh run for all VMs
-(domstats and the domain IDs), never one per VM.
+(domstats and the domain IDs), never one per VM. Then evaluates the alert rules (CONFIG_DIR/alerts)
+on those samples; alert state and history live in STATE_DIR/alerts.
   --once            what the timer runs; one tick is all this command ever does
   --state-dir DIR   history lives in DIR/metrics (default: $KVM_MANAGER_STATE_DIR or /var/lib/kvm-manager)
+  --config-dir DIR  alert rules are read from DIR/alerts (default: $KVM_MANAGER_CONFIG_DIR or /etc/kvm-manager)
   --uri URI         libvirt connection (default: $KVM_MANAGER_LIBVIRT_URI or qemu:///system)
   --json            print what the tick did as JSON on stdout (a failure: {"ok": false, "error": ...})
   --verbose         log a line for every tick, not only for folds and problems
@@ -27,6 +29,7 @@ runCommand(PROGRAM, USAGE, async () => {
     const { values } = parseCommandLine(process.argv.slice(2), {
         once: { type: "boolean" },
         "state-dir": { type: "string" },
+        "config-dir": { type: "string" },
         uri: { type: "string" },
         json: { type: "boolean" },
         verbose: { type: "boolean" },
@@ -35,10 +38,12 @@ runCommand(PROGRAM, USAGE, async () => {
         throw new UsageError(`--uri must be a libvirt connection URI such as qemu:///system or qemu+ssh://host/system`);
     }
     const log = createLogger(PROGRAM);
-    const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), log);
+    const stateDir = resolveStateDir(values["state-dir"]);
+    const store = new MetricsStore(metricsDir(stateDir), log);
     const uri = resolveLibvirtUri(values.uri);
+    const alerts = { configDir: resolveConfigDir(values["config-dir"]), stateDir, log, program: PROGRAM };
     try {
-        const report = await collectTick({ store, log, uri });
+        const report = await collectTick({ store, log, uri, alerts });
         const f = report.fold;
         if (f && (f.written.length > 0 || f.expired.length > 0)) {
             log.info(`history step "${f.step ?? "expiry"}": wrote ${f.written.map(w => `${w.name} (${w.rows} rows)`).join(", ") || "nothing"}` +

@@ -1,9 +1,11 @@
 // One collector tick: one virsh run for all VMs (domstats and the domain IDs), rates against the
 // previous tick, one journal line, and when one is due a fold step (metrics-store/). If libvirt
 // cannot be reached nothing is written at all: the history shows a gap, which is the truth.
+import { isActive } from "../../src/core/domain-state";
 import { parseDomainStats } from "../../src/core/domain-stats";
 import { buildTickRecord } from "../../src/core/metrics/rates";
 import { parseCollectOutput } from "../../src/core/metrics/virsh-domstats";
+import { runAlertTick, type AlertTickOptions, type AlertTickReport } from "./alerts/tick";
 import { writeCounter } from "./durable-fs";
 import type { Logger } from "./log";
 import type { FoldReport, MetricsStore } from "./metrics-store";
@@ -19,6 +21,8 @@ export interface CollectOptions {
     readDomstats?: () => Promise<string>;
     now?: () => number;
     lockTimeoutMs?: number;
+    // Alert rules evaluated right after the tick, on its samples; left out, no alerts are evaluated.
+    alerts?: AlertTickOptions;
 }
 
 export interface TickReport {
@@ -29,6 +33,8 @@ export interface TickReport {
     bytesWritten: number;
     durationMs: number;
     fold: FoldReport | null;
+    // null when alerts were not evaluated (not asked for, or they failed: the log says why).
+    alerts: (AlertTickReport & { durationMs: number }) | null;
 }
 
 export async function collectTick(options: CollectOptions): Promise<TickReport> {
@@ -55,9 +61,21 @@ export async function collectTick(options: CollectOptions): Promise<TickReport> 
         const record = buildTickRecord(tail.last, tMs, samples, output.domainIds);
         store.appendTick(record, tail);
         const fold = store.foldDue(tail, tMs) ? await store.fold(tMs) : null;
+        let alerts: TickReport["alerts"] = null;
+        if (options.alerts) {
+            const alertsStarted = performance.now();
+            const usageByName = new Map(record.vms.map(vm => [vm.name, vm.usage]));
+            const vms = samples.map(s => ({ name: s.name, running: isActive(s.state), state: s.state, usage: usageByName.get(s.name) ?? null }));
+            try {
+                alerts = { ...runAlertTick({ tMs, previousTickMs: tail.last?.t ?? null, vms }, options.alerts), durationMs: performance.now() - alertsStarted };
+            } catch (err) {
+                // The metrics of this tick are already kept; alerts try again next tick.
+                options.log.error(`alerts were not evaluated: ${(err as Error).message}`);
+            }
+        }
         return {
             tMs, vms: samples.length, running: record.vms.length,
-            bytesWritten: writeCounter.bytes - bytesBefore, durationMs: Date.now() - started, fold,
+            bytesWritten: writeCounter.bytes - bytesBefore, durationMs: Date.now() - started, fold, alerts,
         };
     } finally {
         lock.release();

@@ -62,6 +62,16 @@ export function readFileNoFollow(path: string): Buffer {
     }
 }
 
+// The file's text, or null when there is no file.
+export function readTextNoFollowOrNull(path: string): string | null {
+    try {
+        return readFileNoFollow(path).toString("utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw err;
+    }
+}
+
 // Reads exactly `length` bytes at `position`, fewer only at the end of the file.
 export function readAt(fd: number, position: number, length: number): Buffer {
     const buf = Buffer.alloc(length);

@@ -4,7 +4,7 @@
 // pid now belongs to another process) is removed, under a short-lived second lock so two waiters never
 // both remove it and then both think they own a fresh one.
 import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { readFileNoFollow, STATE_FILE_MODE } from "./durable-fs";
+import { readTextNoFollowOrNull, STATE_FILE_MODE } from "./durable-fs";
 
 export class LockBusyError extends Error {
     constructor(readonly lockPath: string, readonly holder: string) {
@@ -66,15 +66,6 @@ function tryCreate(path: string, content: string): boolean {
     return true;
 }
 
-function readOrNull(path: string): string | null {
-    try {
-        return readFileNoFollow(path).toString("utf8");
-    } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-        throw err;
-    }
-}
-
 function unlinkQuiet(path: string): void {
     try { unlinkSync(path); } catch { /* someone else removed it */ }
 }
@@ -92,10 +83,17 @@ function removeIfStale(path: string, seen: string): void {
     }
     try {
         // Still the same dead owner? Another waiter may have replaced it with a live one meanwhile.
-        if (readOrNull(path) === seen) unlinkQuiet(path);
+        if (readTextNoFollowOrNull(path) === seen) unlinkQuiet(path);
     } finally {
         unlinkQuiet(guard);
     }
+}
+
+// Whether a live process holds the lock now (a look, nothing taken): lets a caller skip starting a
+// second process that would only find the lock busy.
+export function isLockHeld(path: string): boolean {
+    const holder = readTextNoFollowOrNull(path);
+    return holder !== null && holder !== "" && isOwnerAlive(holder);
 }
 
 const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
@@ -116,11 +114,11 @@ export function acquireLock(path: string, options: { timeoutMs?: number; pollMs?
                 release: () => {
                     if (released) return;
                     released = true;
-                    if (readOrNull(path) === token) unlinkQuiet(path);
+                    if (readTextNoFollowOrNull(path) === token) unlinkQuiet(path);
                 },
             };
         }
-        const holder = readOrNull(path);
+        const holder = readTextNoFollowOrNull(path);
         if (holder === null) continue;
         // An empty file: the owner was killed between create and write; older than a moment, it is stale.
         const emptyAndOld = holder === "" && (() => {

@@ -2,17 +2,13 @@
 // when (the rule of schedule.ts, with the time of day as "HH:MM" so the file reads well by hand).
 import { z } from "zod";
 import { documentNameProblem, type DocumentKind } from "../config/documents";
+import { vmNameSchema } from "../config/vm-name";
 import { scheduleProblem, type Schedule, type Weekday } from "./schedule";
 import { snapshotPatternProblem } from "./scheduled-snapshots";
 
 // Long enough for a guest that installs updates on the way down; short enough that the scheduler's
 // one-shot unit (TimeoutStartSec in kvm-manager-scheduler.service) ends in a bounded time.
 export const SHUTDOWN_TIMEOUT_MAX_SECONDS = 600;
-
-// libvirt refuses newlines and escape characters in names and takes any other text, RTL marks too.
-const vmName = z.string().min(1).max(1024).refine(name => !Array.from(name).some(c => c < " " || c === "\u007f"), {
-    message: "a VM name cannot contain control characters",
-});
 
 const operation = z.discriminatedUnion("type", [
     z.object({ type: z.literal("start") }).strict(),
@@ -62,7 +58,7 @@ const frequency = z.discriminatedUnion("frequency", [
 export const scheduleDocumentSchema = z.object({
     version: z.literal(1),
     // Empty for a backup schedule (its job names the VMs); at least one for every other operation.
-    vms: z.array(vmName).max(1000),
+    vms: z.array(vmNameSchema).max(1000),
     operation,
     when: frequency,
     time: timeOfDay,

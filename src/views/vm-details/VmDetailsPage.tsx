@@ -17,6 +17,7 @@ import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import { useDomainDetails } from "../../state/domain-details";
+import { AlertsCard } from "./AlertsCard";
 import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
 import { NetworkInterfacesCard } from "./NetworkInterfacesCard";
@@ -222,6 +223,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
+                <GridItem span={12}><AlertsCard name={name} /></GridItem>
                 <GridItem span={12}><SuggestionsCard name={name} state={row.sample.state} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><DisksCard name={name} state={row.sample.state} description={details.description} blocks={details.blocks}
                     readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>

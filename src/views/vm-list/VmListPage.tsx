@@ -13,6 +13,9 @@ import {
     filterVms, sortVms, STATE_FILTERS, type ListFilter, type SortColumn, type SortDirection, type StateFilter, type VmListItem,
 } from "../../core/vm-list";
 import { DisplayName } from "../../components/DisplayName";
+import type { ActiveAlertRow } from "../../host/alerts";
+import { useActiveAlertsByVm } from "../alerts/active-alerts";
+import { AlertMarker } from "../alerts/AlertMarker";
 import { RouteLink } from "../../components/RouteLink";
 import { ADMIN_ACCESS_HINT, ConnectionEmptyState } from "../../components/ConnectionEmptyState";
 import { StateLabel } from "../../components/StateLabel";
@@ -108,8 +111,9 @@ function MemoryUsageCell({ item }: { item: ListRow }) {
 
 // One row, redrawn only when its VM, its selection or the access mode changes: with hundreds of VMs a
 // poll must not redraw every idle row.
-const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly, onSelect, onAction, onCommand }: {
+const VmTableRow = memo(function VmTableRow({ item, alerts, rowIndex, selected, readOnly, onSelect, onAction, onCommand }: {
     item: ListRow;
+    alerts: readonly ActiveAlertRow[] | undefined;
     rowIndex: number;
     selected: boolean;
     readOnly: boolean;
@@ -131,6 +135,7 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
                 <RouteLink path={vmDetailsPath(item.name)} className="kvm-name-link">
                     <DisplayName name={item.name} truncate />
                 </RouteLink>
+                {alerts && <AlertMarker alerts={alerts} />}
                 {row.actionError &&
                     <Alert isInline isPlain variant="danger" className="kvm-row-error"
                         title={cockpit.format(_("$0 failed: $1"), actionLabel(row.actionError.action), row.actionError.message)}
@@ -165,6 +170,7 @@ export function VmListPage() {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const counts = useSyncExternalStore(snapshotCounts.subscribe, snapshotCounts.getSnapshot);
     const admin = useAdminAccess();
+    const alertsByVm = useActiveAlertsByVm();
     const [filter, setFilter] = useState<ListFilter>({ text: "", state: "all" });
     const [sortColumn, setSortColumn] = useState<SortColumn>("name");
     const [sortDirection, setSortDirection] = useState<SortDirection>("asc");
@@ -304,7 +310,7 @@ export function VmListPage() {
                     rowAttributes={item => ({ "data-vm-name": item.name, "data-state": item.state,
                         "data-cpu-percent": item.cpuPercent === null ? undefined : String(item.cpuPercent) })}
                     renderRow={(item, rowIndex) => (
-                        <VmTableRow key={item.name} item={item} rowIndex={rowIndex} selected={selected.has(item.name)}
+                        <VmTableRow key={item.name} item={item} alerts={alertsByVm.get(item.name)} rowIndex={rowIndex} selected={selected.has(item.name)}
                             readOnly={readOnly} onSelect={onSelect} onAction={lifecycle.request} onCommand={cloneDelete.request} />
                     )} />
             </Table>
