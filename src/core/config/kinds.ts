@@ -1,10 +1,12 @@
 // Every kind of configuration document, by its directory under /etc/kvm-manager: what the generic
 // lister (kvm-manager-config --list KIND) accepts. A new kind adds one line here.
 import { SCHEDULE_KIND } from "../schedule/schedule-document";
+import { TEMPLATE_KIND } from "../template/template-document";
 import type { DocumentKind } from "./documents";
 
 export const DOCUMENT_KINDS: Readonly<Record<string, DocumentKind<unknown>>> = {
     [SCHEDULE_KIND.directory]: SCHEDULE_KIND as DocumentKind<unknown>,
+    [TEMPLATE_KIND.directory]: TEMPLATE_KIND as DocumentKind<unknown>,
 };
 
 export function documentKindNamed(directory: string): DocumentKind<unknown> | null {
