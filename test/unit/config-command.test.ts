@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
+import { DOCUMENT_KINDS } from "../../src/core/config/kinds";
 
 let work: string;
 let command: string;
@@ -59,6 +60,6 @@ test("a missing directory is an empty listing", () => {
 test("an unknown kind and a missing --list are usage errors, answered in JSON too", () => {
     const unknown = run(["--list", "../etc", "--json"]);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout)).toEqual({ ok: false, error: "\"../etc\" is not a kind of document (schedules)", code: "usage" });
+    expect(JSON.parse(unknown.stdout)).toEqual({ ok: false, error: `"../etc" is not a kind of document (${Object.keys(DOCUMENT_KINDS).join(", ")})`, code: "usage" });
     expect(run(["--json"]).code).toBe(2);
 });
