@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { _ } from "./lib/cockpit";
 import { routeName } from "./lib/paths";
 import { SettingsPage } from "./views/settings/SettingsPage";
+import { TemplatesPage } from "./views/templates/TemplatesPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
 
@@ -21,6 +22,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "templates", navLabel: () => _("Templates"), render: () => <TemplatesPage /> },
+    {
+        segment: "template", navLabel: null, render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <TemplatesPage editing={name} /> : null;
         },
     },
     { segment: "settings", navLabel: () => _("Settings"), render: () => <SettingsPage /> },

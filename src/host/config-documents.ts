@@ -95,6 +95,23 @@ export async function writeDocument<T>(kind: DocumentKind<T>, name: string, valu
     }
 }
 
+// Removes KIND/NAME.json if it is still what was read (`tag`); a stale tag is a conflict, as for a write.
+export async function deleteDocument<T>(kind: DocumentKind<T>, name: string, tag: string, configDir = CONFIG_DIR): Promise<void> {
+    const path = `${configDir}/${kind.directory}/${documentFileName(name)}`;
+    const file = cockpit.file(path, { superuser: "require" });
+    try {
+        await file.replace(null, tag);
+    } catch (error) {
+        const spawnError = error as SpawnError;
+        if (spawnError.problem === "change-conflict") {
+            throw new DocumentWriteError(cockpit.format(_("$0 was changed elsewhere since it was read. Nothing was removed; reload it and try again."), path), true);
+        }
+        throw new DocumentWriteError(cockpit.format(_("$0 could not be removed: $1"), path, spawnError.message), false);
+    } finally {
+        file.close();
+    }
+}
+
 function jsonProblemText(problem: JsonSyntaxProblem): string {
     switch (problem) {
     case "empty": return _("the file is empty");

@@ -4,7 +4,7 @@
 import { decodeRouteSegment, encodeRouteSegment } from "../core/route-segment";
 
 // The first segment of each route that carries an object's name.
-export type NamedRouteKind = "vm";
+export type NamedRouteKind = "vm" | "template";
 
 export function namedRoutePath(kind: NamedRouteKind, name: string): string[] {
     return [kind, encodeRouteSegment(name)];

@@ -21,6 +21,7 @@ import { useAdminAccess } from "../../lib/permission";
 import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
 import { HistoryCard } from "./HistoryCard";
+import { SaveAsTemplateButton } from "./SaveAsTemplateDialog";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
@@ -277,6 +278,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                                 </Button>
                             </FlexItem>
                         ))}
+                        <FlexItem><SaveAsTemplateButton vmName={name} uuid={details.description?.uuid ?? null} readOnly={readOnly} /></FlexItem>
                     </Flex>
                 </FlexItem>
             </Flex>

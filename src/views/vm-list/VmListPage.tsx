@@ -25,6 +25,7 @@ import { vmDetailsPath } from "../../lib/paths";
 import { vmStore, type VmRow } from "../../state/vm-store";
 import { BatchConfirmDialog, batchNeedsConfirmation } from "./BatchConfirmDialog";
 import { BatchDialog, type BatchState } from "./BatchDialog";
+import { CreateVmButton } from "../vm-create/CreateVmButton";
 import { VmActionsMenu } from "./VmActionsMenu";
 
 interface ListRow extends VmListItem {
@@ -205,6 +206,7 @@ export function VmListPage() {
                     <EmptyStateBody>
                         {_("libvirt on this host has no virtual machines defined. Machines created with virt-install, virsh or Cockpit's Virtual machines page appear here at once.")}
                     </EmptyStateBody>
+                    <CreateVmButton />
                 </EmptyState>
             </PageSection>
         );
@@ -230,6 +232,7 @@ export function VmListPage() {
                 </Alert>}
             <Toolbar id="kvm-vm-toolbar">
                 <ToolbarContent>
+                    <ToolbarItem><CreateVmButton /></ToolbarItem>
                     <ToolbarItem>
                         <SearchInput
                             placeholder={_("Filter by name")}
