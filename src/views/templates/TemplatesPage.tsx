@@ -156,8 +156,8 @@ export function TemplatesPage({ editing = null }: { editing?: string | null }) {
                 <Table aria-label={_("Templates")} variant="compact" id="kvm-template-table" gridBreakPoint="grid-lg">
                     <Thead>
                         <Tr>
-                            <Th>{_("Name")}</Th><Th>{_("Description")}</Th><Th>{_("vCPUs")}</Th><Th>{_("Memory")}</Th>
-                            <Th>{_("Disks")}</Th><Th>{_("Network")}</Th><Th>{_("Firmware")}</Th><Th screenReaderText={_("Actions")} />
+                            <Th>{_("Name")}</Th><Th>{_("Description")}</Th><Th modifier="fitContent">{_("vCPUs")}</Th><Th modifier="fitContent">{_("Memory")}</Th>
+                            <Th>{_("Disks")}</Th><Th>{_("Network")}</Th><Th modifier="fitContent">{_("Firmware")}</Th><Th screenReaderText={_("Actions")} />
                         </Tr>
                     </Thead>
                     <Tbody>

@@ -257,7 +257,7 @@ export function VmSpecFields({ form, onChange, invalid, locations }: {
                     onClick={() => set("disks", [...form.disks, diskOfSource("new", defaultLocation)])}>{_("Add disk")}</Button>} />}>
                 {form.disks.length === 0 && <span className="kvm-muted">{_("No disks")}</span>}
                 {form.disks.map((disk, index) => (
-                    <div key={index} className="kvm-spec-item" data-disk-index={index}>
+                    <div key={index} className="kvm-spec-item kvm-spec-disk" data-disk-index={index}>
                         <Flex alignItems={{ default: "alignItemsFlexEnd" }} flexWrap={{ default: "nowrap" }}>
                             <FlexItem grow={{ default: "grow" }}>
                                 <Field label={cockpit.format(_("Disk $0"), index + 1)} id={`kvm-spec-disk-${index}-source`} path={`disks.${index}.source`} invalid={invalid}>
