@@ -17,6 +17,10 @@ export const createPlanSchema = z.object({
 
 export type CreatePlan = z.infer<typeof createPlanSchema>;
 
+// VMs the page makes at once ("Create several"). Each is a helper process with qemu-img and virsh
+// children; see bench/create-from-template.ts for one at a time against this many.
+export const CREATE_CONCURRENCY = 4;
+
 // The file the helper makes for spec.disks[index], or null for a disk it uses as it is (an existing
 // image, an ISO). Named after the VM and its new UUID, so two VMs never share a file.
 export function newDiskFile(disk: TemplateDisk, vmName: string, uuid: string, index: number): DiskFile | null {

@@ -11,7 +11,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useMemo, useState } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { runBatch, summarize, type BatchResult } from "../../core/batch";
-import type { CreateAnswer, CreateProgress } from "../../core/template/create-plan";
+import { CREATE_CONCURRENCY, type CreateAnswer, type CreateProgress } from "../../core/template/create-plan";
 import { formOfSpec, specOfForm, type SpecForm } from "../../core/template/spec-form";
 import { defaultSpec, specOfTemplate, type TemplateDocument, type VmSpec } from "../../core/template/template-document";
 import { expandNamePattern, vmNameProblem } from "../../core/template/vm-names";
@@ -21,10 +21,6 @@ import { vmStore } from "../../state/vm-store";
 import { VmSpecFields, fieldMessage } from "../templates/VmSpecFields";
 import type { TemplateListing } from "../templates/useTemplates";
 import { cleanupLabel, progressLabel } from "./create-labels";
-
-// VMs made at once. Each is a node process with qemu-img and virsh children; bench/create-from-template.ts
-// on a 2-core host: 10 linked clones 4 at a time took about half the time of one at a time.
-export const CREATE_CONCURRENCY = 4;
 
 type CloneOverride = "template" | "linked" | "copy";
 
