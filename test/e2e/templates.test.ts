@@ -22,6 +22,14 @@ const BAD_VALUES = `${PREFIX}bad values`;
 const MADE = `${PREFIX}web "ü" #1 $(id)`;
 const VM = `${PREFIX}source vm`;
 const SAVED = `${PREFIX}from vm`;
+// Templates as an admin would name them, for the README's screenshots; written only where no file of
+// that name exists, and removed again.
+const SHOWCASE: [string, Partial<TemplateDocument>][] = [
+    ["debian-12-web", { description: "Debian 12 web server: linked clone of the golden image", vcpus: 2, memoryMiB: 2048, osVariant: "http://debian.org/debian/12" }],
+    ["alpine-router", { description: "Small router with two NICs", vcpus: 1, memoryMiB: 256, firmware: "uefi",
+        interfaces: [{ type: "network", network: "default", model: "virtio" }, { type: "bridge", bridge: "br0", model: "virtio" }] }],
+];
+const showcaseWritten: string[] = [];
 
 let session: PageSession;
 let cockpit: CockpitServer;
@@ -56,7 +64,7 @@ beforeAll(async () => {
     mkdirSync(DIR, { recursive: true });
     mkdirSync(TEST_IMAGE_DIR, { recursive: true });
     cleanFiles();
-    session = await startPageSession({ bypassCSP: true, ...(process.env.KVMM_DEV ? { env: { XDG_DATA_DIRS: "/tmp/tpl-data:/usr/share", PATH: `/tmp/tpl-bin:${process.env.PATH}` } } : {}) });
+    session = await startPageSession({ bypassCSP: true });
     ({ cockpit, tab } = session);
 });
 
@@ -65,6 +73,7 @@ afterAll(async () => {
     await removeVm(VM);
     cleanFiles();
     for (const path of made) rmSync(path, { force: true });
+    for (const name of showcaseWritten) rmSync(file(name), { force: true });
 });
 
 test("damaged template files are listed with their error and left byte-identical", async () => {
@@ -114,6 +123,11 @@ test("a template made in the page is written as the schema reads it; wrong field
     });
     rmSync(file(BROKEN));
     rmSync(file(BAD_VALUES));
+    for (const [name, values] of SHOWCASE) {
+        if (existsSync(file(name))) continue;
+        writeFileSync(file(name), JSON.stringify({ ...readTemplate(MADE), ...values }));
+        showcaseWritten.push(name);
+    }
     await openTemplates();
     await screenshot(page, "templates-light");
     await page.evaluate(() => localStorage.setItem("shell:style", "dark"));
@@ -122,6 +136,7 @@ test("a template made in the page is written as the schema reads it; wrong field
     await assertNoSeriousAxeViolations(page, "the Templates page, dark");
     await screenshot(page, "templates-dark");
     await page.evaluate(() => localStorage.removeItem("shell:style"));
+    for (const name of showcaseWritten) rmSync(file(name));
 });
 
 test("two tabs edit one template: the second save is refused and the first one's change is kept", async () => {
