@@ -136,6 +136,8 @@ test("several VMs from a name pattern, linked clones, started, with a result eac
     await page.locator("#kvm-create-pattern").fill(`${PREFIX}web-{01..03}`);
     expect(await page.locator("#kvm-create-pattern-help").textContent()).toContain("3 virtual machines");
     await page.locator("#kvm-create-start").check();
+    // The Create button fades in from its disabled look.
+    await page.evaluate(() => Promise.all(document.getAnimations().map(a => a.finished)));
     await screenshot(page, "create-vm");
     await page.locator("#kvm-create-submit").click();
     const shown = await results();

@@ -56,6 +56,12 @@ async function openTemplates(page = tab.page, hash = "/templates"): Promise<void
     await page.locator("#kvm-template-table, #kvm-no-templates").first().waitFor({ timeout: 30_000 });
 }
 
+// Buttons fade between their disabled and enabled looks: a screenshot waits for that to end.
+async function settled(page = tab.page): Promise<void> {
+    await page.locator("#kvm-template-new:not([disabled])").waitFor();
+    await page.evaluate(() => Promise.all(document.getAnimations().map(a => a.finished)));
+}
+
 function row(name: string, page = tab.page) {
     return page.locator(`#kvm-template-table tr[data-template-name="${name.replace(/["\\]/g, c => `\\${c}`)}"]`);
 }
@@ -129,11 +135,13 @@ test("a template made in the page is written as the schema reads it; wrong field
         showcaseWritten.push(name);
     }
     await openTemplates();
+    await settled();
     await screenshot(page, "templates-light");
     await page.evaluate(() => localStorage.setItem("shell:style", "dark"));
     await openTemplates();
     expect(await page.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
     await assertNoSeriousAxeViolations(page, "the Templates page, dark");
+    await settled();
     await screenshot(page, "templates-dark");
     await page.evaluate(() => localStorage.removeItem("shell:style"));
     for (const name of showcaseWritten) rmSync(file(name));

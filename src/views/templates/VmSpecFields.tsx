@@ -77,6 +77,28 @@ function LocationSelect({ id, path, value, locations, invalid, onChange }: {
     );
 }
 
+function FormatSelect({ id, path, value, invalid, onChange }: {
+    id: string; path: string; value: "qcow2" | "raw"; invalid: ReadonlySet<string>; onChange: (format: "qcow2" | "raw") => void;
+}) {
+    return (
+        <Field label={_("Format")} id={id} path={path} invalid={invalid}>
+            <Select id={id} label={_("Format")} value={value} onChange={onChange}
+                options={[{ value: "qcow2", label: "qcow2" }, { value: "raw", label: "raw" }]} />
+        </Field>
+    );
+}
+
+// A whole number typed as text (vCPUs, MiB): kept as typed, its error named by `path`.
+export function NumberField({ label, id, path, value, invalid, onChange }: {
+    label: string; id: string; path: string; value: string; invalid: ReadonlySet<string>; onChange: (value: string) => void;
+}) {
+    return (
+        <Field label={label} id={id} path={path} invalid={invalid}>
+            <TextInput id={id} value={value} inputMode="numeric" validated={validated(path, invalid)} onChange={(_event, v) => onChange(v)} />
+        </Field>
+    );
+}
+
 const SOURCE_LABELS = (): Record<FormDisk["source"], string> => ({
     "new": _("New empty disk"),
     "base-image": _("New disk from a base image"),
@@ -105,6 +127,16 @@ function DiskFields({ disk, index, locations, invalid, onChange }: {
                     options={DISK_BUSES.map(b => ({ value: b, label: b }))} />
             </Field>
         </GridItem>;
+    const made = disk.source === "new" || disk.source === "base-image" ? disk : null;
+    const formatItem = made &&
+        <GridItem md={3}>
+            <FormatSelect id={id("format")} path={path("format")} value={made.format} invalid={invalid} onChange={format => onChange({ ...made, format })} />
+        </GridItem>;
+    const locationItem = made &&
+        <GridItem md={12}>
+            <LocationSelect id={id("location")} path={path("location")} value={made.location} locations={locations} invalid={invalid}
+                onChange={location => onChange({ ...made, location })} />
+        </GridItem>;
     return (
         <Grid hasGutter>
             {disk.source === "new" && <>
@@ -114,17 +146,9 @@ function DiskFields({ disk, index, locations, invalid, onChange }: {
                             onChange={(_event, sizeGiB) => onChange({ ...disk, sizeGiB })} />
                     </Field>
                 </GridItem>
-                <GridItem md={3}>
-                    <Field label={_("Format")} id={id("format")} path={path("format")} invalid={invalid}>
-                        <Select id={id("format")} label={_("Format")} value={disk.format} onChange={format => onChange({ ...disk, format })}
-                            options={[{ value: "qcow2", label: "qcow2" }, { value: "raw", label: "raw" }]} />
-                    </Field>
-                </GridItem>
+                {formatItem}
                 {busSelect}
-                <GridItem md={12}>
-                    <LocationSelect id={id("location")} path={path("location")} value={disk.location} locations={locations} invalid={invalid}
-                        onChange={location => onChange({ ...disk, location })} />
-                </GridItem>
+                {locationItem}
             </>}
             {disk.source === "base-image" && <>
                 <GridItem md={12}>
@@ -141,18 +165,9 @@ function DiskFields({ disk, index, locations, invalid, onChange }: {
                             ]} />
                     </Field>
                 </GridItem>
-                {disk.clone === "copy" &&
-                    <GridItem md={3}>
-                        <Field label={_("Format")} id={id("format")} path={path("format")} invalid={invalid}>
-                            <Select id={id("format")} label={_("Format")} value={disk.format} onChange={format => onChange({ ...disk, format })}
-                                options={[{ value: "qcow2", label: "qcow2" }, { value: "raw", label: "raw" }]} />
-                        </Field>
-                    </GridItem>}
+                {disk.clone === "copy" && formatItem}
                 {busSelect}
-                <GridItem md={12}>
-                    <LocationSelect id={id("location")} path={path("location")} value={disk.location} locations={locations} invalid={invalid}
-                        onChange={location => onChange({ ...disk, location })} />
-                </GridItem>
+                {locationItem}
             </>}
             {disk.source === "existing" && <>
                 <GridItem md={9}>
@@ -222,16 +237,11 @@ export function VmSpecFields({ form, onChange, invalid, locations }: {
         <>
             <Grid hasGutter>
                 <GridItem md={3}>
-                    <Field label={_("vCPUs")} id="kvm-spec-vcpus" path="vcpus" invalid={invalid}>
-                        <TextInput id="kvm-spec-vcpus" value={form.vcpus} inputMode="numeric" validated={validated("vcpus", invalid)}
-                            onChange={(_event, v) => set("vcpus", v)} />
-                    </Field>
+                    <NumberField label={_("vCPUs")} id="kvm-spec-vcpus" path="vcpus" value={form.vcpus} invalid={invalid} onChange={v => set("vcpus", v)} />
                 </GridItem>
                 <GridItem md={3}>
-                    <Field label={_("Memory (MiB)")} id="kvm-spec-memory" path="memoryMiB" invalid={invalid}>
-                        <TextInput id="kvm-spec-memory" value={form.memoryMiB} inputMode="numeric" validated={validated("memoryMiB", invalid)}
-                            onChange={(_event, v) => set("memoryMiB", v)} />
-                    </Field>
+                    <NumberField label={_("Memory (MiB)")} id="kvm-spec-memory" path="memoryMiB" value={form.memoryMiB} invalid={invalid}
+                        onChange={v => set("memoryMiB", v)} />
                 </GridItem>
                 <GridItem md={3}>
                     <Field label={_("Firmware")} id="kvm-spec-firmware" path="firmware" invalid={invalid}>

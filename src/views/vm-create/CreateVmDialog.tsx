@@ -18,7 +18,7 @@ import { expandNamePattern, vmNameProblem } from "../../core/template/vm-names";
 import { DisplayName } from "../../components/DisplayName";
 import { createVmOnHost } from "../../host/vm-create";
 import { vmStore } from "../../state/vm-store";
-import { VmSpecFields, fieldMessage } from "../templates/VmSpecFields";
+import { NumberField, VmSpecFields, fieldMessage } from "../templates/VmSpecFields";
 import type { TemplateListing } from "../templates/useTemplates";
 import { cleanupLabel, progressLabel } from "./create-labels";
 
@@ -177,18 +177,10 @@ export function CreateVmDialog({ templates, initialTemplate, locations, onClose 
                                 </FormGroup>
                                 <Grid hasGutter>
                                     <GridItem md={4}>
-                                        <FormGroup label={_("vCPUs")} fieldId="kvm-spec-vcpus">
-                                            <TextInput id="kvm-spec-vcpus" value={vcpus} inputMode="numeric" validated={invalid.has("vcpus") ? "error" : "default"}
-                                                onChange={(_event, v) => setVcpus(v)} />
-                                            {invalid.has("vcpus") && <FormHelperText><HelperText><HelperTextItem variant="error">{fieldMessage("vcpus")}</HelperTextItem></HelperText></FormHelperText>}
-                                        </FormGroup>
+                                        <NumberField label={_("vCPUs")} id="kvm-spec-vcpus" path="vcpus" value={vcpus} invalid={invalid} onChange={setVcpus} />
                                     </GridItem>
                                     <GridItem md={4}>
-                                        <FormGroup label={_("Memory (MiB)")} fieldId="kvm-spec-memory">
-                                            <TextInput id="kvm-spec-memory" value={memoryMiB} inputMode="numeric" validated={invalid.has("memoryMiB") ? "error" : "default"}
-                                                onChange={(_event, v) => setMemoryMiB(v)} />
-                                            {invalid.has("memoryMiB") && <FormHelperText><HelperText><HelperTextItem variant="error">{fieldMessage("memoryMiB")}</HelperTextItem></HelperText></FormHelperText>}
-                                        </FormGroup>
+                                        <NumberField label={_("Memory (MiB)")} id="kvm-spec-memory" path="memoryMiB" value={memoryMiB} invalid={invalid} onChange={setMemoryMiB} />
                                     </GridItem>
                                     {hasBaseImages &&
                                         <GridItem md={4}>
