@@ -8,7 +8,7 @@ import {
 } from "@patternfly/react-core";
 import { CheckCircleIcon, ExclamationCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { runBatch, summarize, type BatchResult } from "../../core/batch";
 import { CREATE_CONCURRENCY, type CreateAnswer, type CreateProgress } from "../../core/template/create-plan";
@@ -53,7 +53,12 @@ export function CreateVmDialog({ templates, initialTemplate, locations, onClose 
     const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
     const [running, setRunning] = useState<{ total: number; settled: number; step: string | null; results: Outcome[] | null } | null>(null);
 
-    const existing = useMemo(() => new Set(vmStore.getSnapshot().vms.map(vm => vm.name)), []);
+    // Opened from the Templates page too, where the list's store may not have started yet.
+    const vms = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot).vms;
+    useEffect(() => {
+        vmStore.start();
+    }, []);
+    const existing = useMemo(() => new Set(vms.map(vm => vm.name)), [vms]);
     const names = several ? expandNamePattern(pattern) : (() => {
         const problem = vmNameProblem(name);
         return problem ? { ok: false as const, problem } : { ok: true as const, names: [name] };
