@@ -8,6 +8,7 @@ import { createPlanSchema, newDiskFile } from "../../src/core/template/create-pl
 import { buildDomainXml } from "../../src/core/template/domain-builder";
 import { templateFromDomain } from "../../src/core/template/from-domain";
 import { defaultSpec, specOfTemplate, TEMPLATE_KIND, type TemplateDocument } from "../../src/core/template/template-document";
+import { formOfSpec, specOfForm, type FormDisk } from "../../src/core/template/spec-form";
 import { diskFileStem, expandNamePattern, vmNameProblem } from "../../src/core/template/vm-names";
 import { XMLParser } from "fast-xml-parser";
 
@@ -168,5 +169,24 @@ describe("VM names and name patterns", () => {
         expect(expandNamePattern("w{1..101}").ok).toBe(false);
         expect(expandNamePattern("a/{1..2}").ok).toBe(false);
         expect(expandNamePattern("{a..c}").ok).toBe(false);
+    });
+});
+
+describe("the forms' view of a VM description", () => {
+    test("reads back what it shows, sizes in GiB", () => {
+        const spec = specOfTemplate(TEMPLATE);
+        const form = formOfSpec(spec);
+        expect(form.disks[1]).toMatchObject({ source: "new", sizeGiB: "4" });
+        expect(specOfForm(form)).toEqual({ ok: true, spec });
+        const half = specOfForm({ ...form, disks: [{ ...form.disks[1], sizeGiB: "0.5" } as FormDisk] });
+        expect(half.ok && half.spec.disks[0]).toMatchObject({ source: "new", sizeMiB: 512 });
+    });
+
+    test("numbers stay as typed and wrong ones are named by the field the form shows", () => {
+        const form = formOfSpec(specOfTemplate(TEMPLATE));
+        expect(specOfForm({ ...form, vcpus: "two", memoryMiB: "" })).toEqual({ ok: false, fields: ["vcpus", "memoryMiB"] });
+        expect(specOfForm({ ...form, vcpus: "1e2" })).toEqual({ ok: false, fields: ["vcpus"] });
+        expect(specOfForm({ ...form, disks: [{ ...form.disks[1], sizeGiB: "-1" } as FormDisk] })).toEqual({ ok: false, fields: ["disks.0.sizeGiB"] });
+        expect(specOfForm({ ...form, osVariant: "  " })).toMatchObject({ ok: true, spec: { osVariant: null } });
     });
 });
