@@ -39,9 +39,9 @@ export function createVmOnHost(plan: CreatePlan, onProgress: (progress: CreatePr
         return (last as CreateAnswer | undefined) ?? null;
     };
     return new Promise((resolve, reject) => {
-        const process = cockpit.spawn([PROGRAM, "--progress", "--json"], { superuser: "require", err: "message" });
-        process.stream(take);
-        process.then(() => {
+        const helper = cockpit.spawn([PROGRAM, "--progress", "--json"], { superuser: "require", err: "message" });
+        helper.stream(take);
+        helper.then(() => {
             const result = answer();
             if (result) resolve(result);
             else reject(new Error(cockpit.format(_("$0 gave an answer that is not JSON"), PROGRAM)));
@@ -51,7 +51,7 @@ export function createVmOnHost(plan: CreatePlan, onProgress: (progress: CreatePr
             else if (error.problem === "not-found") reject(new Error(cockpit.format(_("$0 is not installed on this host"), PROGRAM)));
             else reject(new Error((result as { error?: string } | null)?.error ?? error.message));
         });
-        process.input(JSON.stringify(plan));
+        helper.input(JSON.stringify(plan));
     });
 }
 
