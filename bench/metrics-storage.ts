@@ -16,12 +16,12 @@
 // The temporary directories are removed at the end unless --keep is given.
 import { spawnSync } from "node:child_process";
 import {
-    chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync,
+    chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import * as esbuild from "esbuild";
+import { bundleHelpers, runHelper, type ProcessRun } from "./lib/helper-process";
 import { collectTick, type TickReport } from "../helpers/lib/collector";
 import { writeCounter } from "../helpers/lib/durable-fs";
 import { silentLogger } from "../helpers/lib/log";
@@ -45,7 +45,6 @@ const { values: args } = parseArgs({
 const VMS = Number(args.vms);
 const DAYS = Number(args.days);
 const PLAIN_TICKS = Number(args.ticks);
-const root = join(__dirname, "..");
 
 function kib(bytes: number): string {
     return `${(bytes / 1024).toFixed(1)} KiB`;
@@ -58,42 +57,6 @@ function mib(bytes: number): string {
 function median(values: number[]): number {
     const s = [...values].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
-}
-
-// The helpers bundled exactly as build.ts bundles them, into a directory of our own (dist/ belongs
-// to whoever builds the page).
-async function bundleHelpers(outdir: string): Promise<void> {
-    await esbuild.build({
-        entryPoints: ["kvm-manager-collect", "kvm-manager-history"].map(n => join(root, "helpers", "commands", `${n}.ts`)),
-        bundle: true, platform: "node", target: ["node18"], format: "cjs", outdir, logLevel: "warning",
-    });
-    copyFileSync(join(root, "node_modules", "sql.js", "dist", "sql-wasm.wasm"), join(outdir, "sql-wasm.wasm"));
-    // Prints the process's peak RSS as it exits: node only, no /usr/bin/time needed.
-    writeFileSync(join(outdir, "report-rss.js"),
-        "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nBENCH-MAXRSS-KIB ' + u.maxRSS +\n" +
-        "  ' CPU-MS ' + Math.round((u.userCPUTime + u.systemCPUTime) / 1000) + '\\n'); });\n");
-}
-
-interface ProcessRun {
-    wallMs: number;
-    // User + system time of all the process's threads: less at the mercy of other load than wall time.
-    cpuMs: number;
-    maxRssKiB: number;
-    stdout: string;
-    status: number | null;
-}
-
-function runHelper(binDir: string, name: string, argv: string[], env: NodeJS.ProcessEnv): ProcessRun {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, ["-r", join(binDir, "report-rss.js"), join(binDir, `${name}.js`), ...argv],
-        { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-    const wallMs = performance.now() - started;
-    const usage = /BENCH-MAXRSS-KIB (\d+) CPU-MS (\d+)/.exec(result.stderr ?? "");
-    if (result.status !== 0) process.stderr.write(result.stderr);
-    return {
-        wallMs, cpuMs: usage ? Number(usage[2]) : NaN, maxRssKiB: usage ? Number(usage[1]) : NaN,
-        stdout: result.stdout, status: result.status,
-    };
 }
 
 interface StepStats {
@@ -171,7 +134,7 @@ async function main(): Promise<void> {
     const binDir = join(work, "bin");
     const stateDir = join(work, "state");
     mkdirSync(binDir);
-    await bundleHelpers(binDir);
+    await bundleHelpers(binDir, ["kvm-manager-collect", "kvm-manager-history"]);
 
     // The simulated history ends where the current hour began, so the real ticks below find the
     // last simulated hour still in the journal: their first tick does a real hourly fold.

@@ -36,8 +36,8 @@ export function App() {
                                 const path = route.segment ? [route.segment] : [];
                                 return (
                                     <NavItem key={route.segment} to={routeHash(path)}
-                                        // Pages outside the navigation (a VM's details) belong to the VM list.
-                                        isActive={route === active || (active.navLabel === null && route.segment === "")}
+                                        // Pages outside the navigation belong to their navParent (a VM's details: the VM list).
+                                        isActive={route === active || (active.navLabel === null && route.segment === (active.navParent ?? ""))}
                                         onClick={event => {
                                             if (!isPlainClick(event)) return;
                                             event.preventDefault();

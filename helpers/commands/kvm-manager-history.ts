@@ -3,8 +3,7 @@
 import { HISTORY_RANGES, isHistoryRange } from "../../src/core/metrics/tiers";
 import { buildHistoryResponse, historyWindowForRange, type HistoryResponse } from "../../src/core/metrics/history";
 import { METRIC_NAMES } from "../../src/core/metrics/rollup";
-import { TIME_ARGUMENT_FORMS, parseTimeArgument } from "../../src/core/time-argument";
-import { EXIT_OK, UsageError, parseCommandLine, printJson, runCommand } from "../lib/cli";
+import { EXIT_OK, UsageError, parseCommandLine, parseEndArgument, printJson, runCommand } from "../lib/cli";
 import { createLogger } from "../lib/log";
 import { MetricsStore } from "../lib/metrics-store";
 import { metricsDir, resolveStateDir } from "../lib/paths";
@@ -23,13 +22,6 @@ was collected (the VM was off, or the collector or libvirtd was down).
                    failure answers {"ok": false, "error": ..., "code": ...}
 Exit status: 0 done; 1 error; 2 usage.
 `;
-
-function parseEnd(value: string | undefined): number {
-    if (value === undefined) return Date.now();
-    const t = parseTimeArgument(value);
-    if (!t.ok) throw new UsageError(`--end ${JSON.stringify(value)} ${t.problem}. Accepted: ${TIME_ARGUMENT_FORMS}.`);
-    return t.ms;
-}
 
 function printTable(response: HistoryResponse): void {
     const out: string[] = [`${response.vm}: ${response.range} from the ${response.tier} tier, ${response.stepMs / 1000} s buckets`];
@@ -60,7 +52,7 @@ runCommand(PROGRAM, USAGE, async () => {
     if (values.vm === undefined) throw new UsageError("--vm is required");
     const range = values.range ?? "1h";
     if (!isHistoryRange(range)) throw new UsageError(`--range must be one of ${Object.keys(HISTORY_RANGES).join(", ")}`);
-    const endMs = parseEnd(values.end);
+    const endMs = parseEndArgument(values.end);
     const window = historyWindowForRange(range, endMs);
     const store = new MetricsStore(metricsDir(resolveStateDir(values["state-dir"])), createLogger(PROGRAM, { quiet: true }));
     const { rows, warnings } = await store.readVmRows(values.vm, window.tier.id, window.startMs, window.endMs);

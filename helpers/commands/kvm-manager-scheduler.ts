@@ -1,5 +1,5 @@
-// kvm-manager-scheduler: runs the schedules in CONFIG_DIR/schedules/*.json (start, shut down, reboot
-// VMs at set times). The timer runs --once every minute; the other modes answer the page and people.
+// kvm-manager-scheduler: runs the schedules in CONFIG_DIR/schedules/*.json (start, shut down, reboot,
+// snapshot VMs, run backup jobs at set times). The timer runs --once every minute; the other modes answer the page and people.
 import { describeDocumentError } from "../../src/core/config/documents";
 import { isValidTimeZone } from "../../src/core/schedule/zoned-time";
 import { EXIT_FAILURE, EXIT_OK, EXIT_TEMPFAIL, parseCommandLine, printJson, runCommand, UsageError } from "../lib/cli";
@@ -8,20 +8,24 @@ import { createJournalLogger } from "../lib/journal-log";
 import { LockBusyError } from "../lib/lock";
 import { resolveConfigDir, resolveLibvirtUri, resolveStateDir } from "../lib/paths";
 import {
-    listSchedules, readRuns, runScheduleNow, ScheduleNotFoundError, schedulerTick, type RunRecord, type RunResult,
+    listSchedules, readRuns, RUN_HISTORY_MAX_ENTRIES, RUN_RESULTS, runScheduleNow, ScheduleNotFoundError, schedulerTick,
+    type RunRecord, type RunResult,
 } from "../lib/scheduler";
 
 const PROGRAM = "kvm-manager-scheduler";
 const USAGE = `Usage: ${PROGRAM} --once | --list | --history | --run-now NAME  [options]
 
-Runs the schedules in CONFIG_DIR/schedules/NAME.json on their VMs.
+Runs the schedules in CONFIG_DIR/schedules/NAME.json: start, shut down, reboot or snapshot their VMs,
+or run a backup job (kvm-manager-backup run --job JOB).
   --once              what the timer runs every minute: run every schedule that is due
   --list              the schedules with their next run and last result, and the files that are not
                       valid schedules, with what is wrong (those are left as they are)
-  --history           the run history, one entry per VM and run, oldest first
+  --history           the run history, one entry per VM and run, oldest first (kept as long as the
+                      metrics, see retention.json, and at most ${RUN_HISTORY_MAX_ENTRIES} entries)
     --vm NAME           only runs on this VM
-    --result ok|failed|not-supported   only runs with this result
+    --result ok|failed|skipped   only runs with this result
     --schedule NAME     only runs of this schedule
+    --limit N           only the newest N of those
   --run-now NAME      run one schedule now, enabled or not (unless it is running already)
   --json              print the answer as JSON on stdout
   --now TIME          the scheduler's clock, an ISO 8601 time with a zone (default: now); for tests
@@ -32,7 +36,6 @@ Runs the schedules in CONFIG_DIR/schedules/NAME.json on their VMs.
 Exit status: 0 done; 1 a run failed or an error; 75 the schedule is running already; 2 usage.
 `;
 
-const RESULTS: readonly RunResult[] = ["ok", "failed", "not-supported"];
 
 function parseNow(text: string | undefined): number {
     if (text === undefined) return Date.now();
@@ -48,7 +51,7 @@ function damagedJson(entries: DamagedDocument[]) {
 
 function printRecords(records: RunRecord[]): void {
     for (const r of records) {
-        process.stdout.write(`${r.start}  ${r.schedule}  ${r.operation} ${r.vm}: ${r.result}: ${r.message}\n`);
+        process.stdout.write(`${r.start}  ${r.schedule}  ${r.operation}${r.vm === "" ? "" : ` ${r.vm}`}: ${r.result}: ${r.message}\n`);
     }
 }
 
@@ -61,6 +64,7 @@ runCommand(PROGRAM, USAGE, async () => {
         vm: { type: "string" },
         result: { type: "string" },
         schedule: { type: "string" },
+        limit: { type: "string" },
         json: { type: "boolean" },
         now: { type: "string" },
         "time-zone": { type: "string" },
@@ -70,12 +74,13 @@ runCommand(PROGRAM, USAGE, async () => {
     }, USAGE);
     const modes = [values.once, values.list, values.history, values["run-now"] !== undefined].filter(Boolean).length;
     if (modes !== 1) throw new UsageError("give exactly one of --once, --list, --history, --run-now NAME");
-    if (!values.history && (values.vm !== undefined || values.result !== undefined || values.schedule !== undefined)) {
-        throw new UsageError("--vm, --result and --schedule go with --history");
+    if (!values.history && [values.vm, values.result, values.schedule, values.limit].some(v => v !== undefined)) {
+        throw new UsageError("--vm, --result, --schedule and --limit go with --history");
     }
-    if (values.result !== undefined && !RESULTS.includes(values.result as RunResult)) {
-        throw new UsageError(`--result is one of ${RESULTS.join(", ")}`);
+    if (values.result !== undefined && !RUN_RESULTS.includes(values.result as RunResult)) {
+        throw new UsageError(`--result is one of ${RUN_RESULTS.join(", ")}`);
     }
+    if (values.limit !== undefined && !/^[1-9]\d{0,8}$/.test(values.limit)) throw new UsageError(`--limit needs a whole number from 1, not ${JSON.stringify(values.limit)}`);
     const timeZone = values["time-zone"] ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!isValidTimeZone(timeZone)) throw new UsageError(`${JSON.stringify(timeZone)} is not a time zone`);
     const log = createJournalLogger(PROGRAM);
@@ -89,7 +94,10 @@ runCommand(PROGRAM, USAGE, async () => {
     };
 
     if (values.history) {
-        const runs = readRuns(ctx.stateDir, { vm: values.vm, result: values.result as RunResult | undefined, schedule: values.schedule });
+        const runs = readRuns(ctx.stateDir, {
+            vm: values.vm, result: values.result as RunResult | undefined, schedule: values.schedule,
+            limit: values.limit === undefined ? undefined : Number(values.limit),
+        });
         if (values.json) printJson({ runs });
         else printRecords(runs);
         return EXIT_OK;

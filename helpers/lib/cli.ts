@@ -2,6 +2,7 @@
 // exit 1 with one line (the stack only with KVM_MANAGER_DEBUG set). With --json every failure also
 // answers on stdout with {"ok": false, "error": ...}, so a caller that reads JSON always gets JSON.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { TIME_ARGUMENT_FORMS, parseTimeArgument } from "../../src/core/time-argument";
 
 export class UsageError extends Error {}
 
@@ -95,4 +96,12 @@ export function runCommand(program: string, usage: string, main: () => Promise<n
 
 export function printJson(value: unknown): void {
     process.stdout.write(JSON.stringify(value) + "\n");
+}
+
+// --end TIME of the commands that read a range of history: now when not given.
+export function parseEndArgument(value: string | undefined): number {
+    if (value === undefined) return Date.now();
+    const t = parseTimeArgument(value);
+    if (!t.ok) throw new UsageError(`--end ${JSON.stringify(value)} ${t.problem}. Accepted: ${TIME_ARGUMENT_FORMS}.`);
+    return t.ms;
 }

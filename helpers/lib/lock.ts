@@ -34,7 +34,8 @@ function ownerToken(): string {
     return `${process.pid} ${processStartTime(process.pid) ?? "?"}`;
 }
 
-function isOwnerAlive(token: string): boolean {
+// Also used to tell whether a lock someone else holds is still held (a backup still running).
+export function isOwnerAlive(token: string): boolean {
     const [pidText, start] = token.trim().split(" ");
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0) return false;

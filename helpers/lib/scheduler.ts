@@ -6,24 +6,39 @@
 // the decision to its last VM, so the next minute's tick, or a "run now", sees it running and leaves
 // it (decideTick then owes the occurrences that pass meanwhile one run). state.json (last run per
 // schedule) is read and replaced under state.lock, held only for that moment. runs.ndjson gets one line
-// per VM and run, appended in one write.
+// per VM and run, appended in one write under runs.lock; the tick prunes it under the same lock (about
+// once an hour): entries older than the metrics retention period go, and at most RUN_HISTORY_MAX_ENTRIES
+// stay, the file replaced by rename so a reader sees the old or the new one whole.
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describeDocumentError } from "../../src/core/config/documents";
+import { DEFAULT_RETENTION_POLICY, retentionCutoffMs } from "../../src/core/metrics/retention";
+import { parseSnapshotXml } from "../../src/core/snapshots";
 import { SCHEDULE_KIND, toSchedule, type ScheduleDocument, type ScheduleOperation } from "../../src/core/schedule/schedule-document";
+import { scheduledSnapshotName, scheduleSnapshotMark, snapshotsBeyondKeep, type SnapshotSummary } from "../../src/core/schedule/scheduled-snapshots";
 import { decideTick } from "../../src/core/schedule/tick";
+import { HOUR_MS } from "../../src/core/schedule/zoned-time";
 import { isValidDocument, listDocuments, readDocument, type DamagedDocument, type ValidDocument } from "./config-documents";
 import { appendDurable, readFileNoFollow, writeStateFile } from "./durable-fs";
 import { acquireLock, LockBusyError, type HeldLock } from "./lock";
 import type { Logger } from "./log";
 import { ensureStateDir } from "./paths";
+import { PolicyInvalidError, readRetentionPolicy } from "./retention-runner";
 import { runVirsh, VirshError } from "./virsh";
 
-export type RunResult = "ok" | "failed" | "not-supported";
+// skipped: the backup job left the VM out (kvm-manager-backup's answer says why).
+export type RunResult = "ok" | "failed" | "skipped";
+export const RUN_RESULTS: readonly RunResult[] = ["ok", "failed", "skipped"];
+
+// The run history's cap whatever the retention period: about 10 MB of runs.ndjson.
+export const RUN_HISTORY_MAX_ENTRIES = 50_000;
+const RUN_HISTORY_PRUNE_INTERVAL_MS = HOUR_MS;
 
 export interface RunRecord {
     schedule: string;
+    // "" for a backup job's run that failed before it reached any VM.
     vm: string;
     operation: ScheduleOperation["type"];
     // The occurrence this run stands for (ISO), or null for "run now".
@@ -50,6 +65,8 @@ interface ScheduleState {
 interface StateFile {
     version: 1;
     schedules: Record<string, ScheduleState>;
+    // When the run history was last pruned, on the scheduler's clock (epoch ms).
+    historyPrunedAt?: number;
 }
 
 export interface SchedulerContext {
@@ -73,6 +90,10 @@ function statePath(ctx: SchedulerContext): string {
 
 export function runsPath(stateDir: string): string {
     return join(schedulerDir(stateDir), "runs.ndjson");
+}
+
+function runsLockPath(stateDir: string): string {
+    return join(schedulerDir(stateDir), "runs.lock");
 }
 
 // Schedule names are arbitrary Unicode up to 200 bytes: the lock's file name is a hash of it.
@@ -149,7 +170,9 @@ async function domState(uri: string, uuid: string): Promise<string> {
     return (await runVirsh(uri, ["domstate", "--", uuid])).trim();
 }
 
-async function runOperation(uri: string, uuid: string, op: ScheduleOperation): Promise<{ result: RunResult; message: string }> {
+async function runOperation(ctx: SchedulerContext, schedule: string, uuid: string, vm: string,
+    op: Exclude<ScheduleOperation, { type: "backup" }>): Promise<{ result: RunResult; message: string }> {
+    const uri = ctx.uri;
     const state = await domState(uri, uuid);
     switch (op.type) {
     case "start":
@@ -175,8 +198,96 @@ async function runOperation(uri: string, uuid: string, op: ScheduleOperation): P
         return { result: "ok", message: `it did not shut down within ${op.timeoutSeconds} s and was forced off` };
     }
     case "snapshot":
-        return { result: "not-supported", message: "scheduled snapshots are not supported yet; nothing was done" };
+        return takeScheduledSnapshot(ctx, schedule, uuid, vm, op);
     }
+}
+
+// Taking or deleting a snapshot of a running VM saves or drops its memory: slow on a busy host.
+const SNAPSHOT_TIMEOUT_MS = 10 * 60_000;
+
+// The VM's snapshots with their descriptions. A snapshot whose XML cannot be read (removed meanwhile)
+// is left out: it is never taken for one of the schedule's own.
+async function vmSnapshots(uri: string, uuid: string): Promise<SnapshotSummary[]> {
+    const names = (await runVirsh(uri, ["snapshot-list", "--domain", uuid, "--name"])).split("\n").filter(n => n !== "");
+    const snapshots: SnapshotSummary[] = [];
+    for (const name of names) {
+        try {
+            const record = parseSnapshotXml(await runVirsh(uri, ["snapshot-dumpxml", "--domain", uuid, "--snapshotname", name]));
+            snapshots.push({ name: record.name, description: record.description, creationTime: record.creationTime });
+        } catch { /* see above */ }
+    }
+    return snapshots;
+}
+
+// A snapshot named by the schedule's pattern and marked with its description; then the schedule's own
+// snapshots of this VM beyond `keep`, oldest first, are deleted. The user's snapshots are never touched.
+async function takeScheduledSnapshot(ctx: SchedulerContext, schedule: string, uuid: string, vm: string,
+    op: Extract<ScheduleOperation, { type: "snapshot" }>): Promise<{ result: RunResult; message: string }> {
+    const before = await vmSnapshots(ctx.uri, uuid);
+    const name = scheduledSnapshotName(op.namePattern, vm, ctx.now, ctx.timeZone, new Set(before.map(s => s.name)));
+    await runVirsh(ctx.uri, ["snapshot-create-as", "--domain", uuid, "--name", name, "--description", scheduleSnapshotMark(schedule), "--atomic"],
+        { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+    const taken = `snapshot ${JSON.stringify(name)} taken`;
+    const removed: string[] = [];
+    for (const old of snapshotsBeyondKeep(await vmSnapshots(ctx.uri, uuid), schedule, op.keep)) {
+        try {
+            await runVirsh(ctx.uri, ["snapshot-delete", "--domain", uuid, "--snapshotname", old.name], { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+        } catch (err) {
+            return { result: "failed", message: `${taken}; removing the older ${JSON.stringify(old.name)} failed: ${libvirtMessage(err)}` };
+        }
+        removed.push(JSON.stringify(old.name));
+    }
+    return { result: "ok", message: removed.length > 0 ? `${taken}; removed ${removed.join(", ")} (keeping ${op.keep})` : taken };
+}
+
+// What `kvm-manager-backup run --job NAME --json` answers (the backup helper's contract).
+interface BackupAnswer {
+    ok: boolean;
+    error?: string;
+    results?: { vm: string; result: "ok" | "failed" | "skipped"; message: string }[];
+}
+
+export const BACKUP_COMMAND = "kvm-manager-backup";
+
+function runBackupCommand(job: string): Promise<{ code: number | null; stdout: string; stderr: string; missing: boolean }> {
+    return new Promise(resolve => {
+        // No timeout: a backup takes as long as its disks take to copy. Found on PATH, like virsh.
+        execFile(BACKUP_COMMAND, ["run", "--job", job, "--json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+            resolve({ code, stdout, stderr, missing: (error as NodeJS.ErrnoException | null)?.code === "ENOENT" });
+        });
+    });
+}
+
+function lastLine(text: string): string {
+    return text.trim().split("\n").filter(Boolean).pop() ?? "";
+}
+
+// One backup job run: a record per VM of the job's answer, or one for the job (vm "") when it failed
+// before it reached any VM.
+async function runBackupJob(job: string): Promise<{ vm: string; result: RunResult; message: string }[]> {
+    const run = await runBackupCommand(job);
+    if (run.missing) return [{ vm: "", result: "failed", message: `${BACKUP_COMMAND} is not installed` }];
+    let answer: BackupAnswer | null = null;
+    try {
+        const parsed = JSON.parse(run.stdout) as BackupAnswer;
+        if (typeof parsed === "object" && parsed !== null && typeof parsed.ok === "boolean") answer = parsed;
+    } catch { /* not JSON: reported below */ }
+    if (!answer) {
+        return [{ vm: "", result: "failed", message: `${BACKUP_COMMAND} exited ${run.code ?? "on a signal"} without an answer: ${lastLine(run.stderr) || "no message"}` }];
+    }
+    const results = (Array.isArray(answer.results) ? answer.results : [])
+        .filter(r => typeof r?.vm === "string" && RUN_RESULTS.includes(r.result))
+        .map(r => ({ vm: r.vm, result: r.result, message: typeof r.message === "string" ? r.message : "" }));
+    if (results.length > 0) {
+        // A failed job whose VMs all say ok still failed (its clean-up, say): the job's error is added.
+        if (!answer.ok && !results.some(r => r.result === "failed")) {
+            results.push({ vm: "", result: "failed", message: answer.error ?? `${BACKUP_COMMAND} reported a failure` });
+        }
+        return results;
+    }
+    if (answer.ok) return [{ vm: "", result: "ok", message: "the backup job had no VM to back up" }];
+    return [{ vm: "", result: "failed", message: answer.error ?? (lastLine(run.stderr) || `${BACKUP_COMMAND} reported a failure`) }];
 }
 
 async function runOnVm(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocument>, vm: string, uuids: Map<string, string> | Error,
@@ -184,26 +295,49 @@ async function runOnVm(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocumen
     const start = new Date().toISOString();
     let outcome: { result: RunResult; message: string };
     const uuid = uuids instanceof Error ? null : uuids.get(vm);
+    const op = doc.value.operation;
     if (uuids instanceof Error) outcome = { result: "failed", message: libvirtMessage(uuids) };
     else if (!uuid) outcome = { result: "failed", message: "there is no VM of this name" };
+    else if (op.type === "backup") throw new Error("a backup schedule runs its job, not each VM");
     else {
         try {
-            outcome = await runOperation(ctx.uri, uuid, doc.value.operation);
+            outcome = await runOperation(ctx, doc.name, uuid, vm, op);
         } catch (err) {
             outcome = { result: "failed", message: libvirtMessage(err) };
         }
     }
-    const record: RunRecord = {
-        schedule: doc.name, vm, operation: doc.value.operation.type,
+    return recordRun(ctx, {
+        schedule: doc.name, vm, operation: op.type,
         occurrence: occurrence === null ? null : new Date(occurrence).toISOString(),
         start, end: new Date().toISOString(), ...outcome,
-    };
-    appendDurable(runsPath(ctx.stateDir), JSON.stringify(record) + "\n", { fsync: ctx.fsync });
-    const line = `schedule ${JSON.stringify(doc.name)}: ${record.operation} ${JSON.stringify(vm)}: ${record.result}: ${record.message}`;
+    });
+}
+
+// Appends the record to the history and says it in the journal: failures with the error priority.
+function recordRun(ctx: SchedulerContext, record: RunRecord): RunRecord {
+    const lock = acquireLock(runsLockPath(ctx.stateDir));
+    try {
+        appendDurable(runsPath(ctx.stateDir), JSON.stringify(record) + "\n", { fsync: ctx.fsync });
+    } finally {
+        lock.release();
+    }
+    const target = record.vm === "" ? "" : ` ${JSON.stringify(record.vm)}`;
+    const line = `schedule ${JSON.stringify(record.schedule)}: ${record.operation}${target}: ${record.result}: ${record.message}`;
     if (record.result === "ok") ctx.log.info(line);
     else if (record.result === "failed") ctx.log.error(line);
     else ctx.log.warn(line);
     return record;
+}
+
+async function runBackupSchedule(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocument>, job: string, occurrence: number | null): Promise<RunRecord[]> {
+    const start = new Date().toISOString();
+    const results = await runBackupJob(job);
+    const end = new Date().toISOString();
+    return results.map(r => recordRun(ctx, {
+        schedule: doc.name, vm: r.vm, operation: "backup",
+        occurrence: occurrence === null ? null : new Date(occurrence).toISOString(),
+        start, end, result: r.result, message: r.message,
+    }));
 }
 
 // Runs one schedule on all its VMs at once (a slow shutdown does not hold up the others); the caller
@@ -213,19 +347,72 @@ async function runSchedule(ctx: SchedulerContext, doc: ValidDocument<ScheduleDoc
     updateState(ctx, state => {
         state.schedules[doc.name] = { lastRunStart: ctx.now, lastRun: { start, end: null, result: null } };
     });
-    let uuids: Map<string, string> | Error;
-    try {
-        uuids = await uuidsByName(ctx.uri);
-    } catch (err) {
-        uuids = err instanceof Error ? err : new Error(String(err));
+    let records: RunRecord[];
+    const op = doc.value.operation;
+    if (op.type === "backup") records = await runBackupSchedule(ctx, doc, op.job, occurrence);
+    else {
+        let uuids: Map<string, string> | Error;
+        try {
+            uuids = await uuidsByName(ctx.uri);
+        } catch (err) {
+            uuids = err instanceof Error ? err : new Error(String(err));
+        }
+        records = await Promise.all(doc.value.vms.map(vm => runOnVm(ctx, doc, vm, uuids, occurrence)));
     }
-    const records = await Promise.all(doc.value.vms.map(vm => runOnVm(ctx, doc, vm, uuids, occurrence)));
-    const result: RunResult = records.some(r => r.result === "failed") ? "failed"
-        : records.some(r => r.result === "not-supported") ? "not-supported" : "ok";
+    const result: RunResult = records.some(r => r.result === "failed") ? "failed" : "ok";
     updateState(ctx, state => {
         state.schedules[doc.name] = { lastRunStart: ctx.now, lastRun: { start, end: new Date().toISOString(), result } };
     });
     return records;
+}
+
+// Drops history entries that started before `cutoff` (epoch ms), and the oldest beyond `maxEntries`,
+// and lines that are not records (a torn tail after a crash). Appends wait on runs.lock meanwhile, so
+// none is lost to the rename. Returns how many entries were dropped; the file is only rewritten then.
+export function pruneRunHistory(stateDir: string, cutoff: number, maxEntries: number, options: { fsync?: boolean } = {}): number {
+    const lock = acquireLock(runsLockPath(stateDir));
+    try {
+        let text: string;
+        try {
+            text = readFileNoFollow(runsPath(stateDir)).toString("utf8");
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+            throw err;
+        }
+        const lines = text.split("\n").filter(line => line !== "");
+        const kept = lines.filter(line => {
+            try {
+                const start = Date.parse((JSON.parse(line) as RunRecord).start);
+                return start >= cutoff;
+            } catch {
+                return false;
+            }
+        }).slice(-maxEntries);
+        if (kept.length === lines.length) return 0;
+        writeStateFile(runsPath(stateDir), kept.map(line => line + "\n").join(""), options);
+        return lines.length - kept.length;
+    } finally {
+        lock.release();
+    }
+}
+
+// The history is kept as long as the metrics (the retention policy's days), pruned about once an hour.
+function pruneRunHistoryIfDue(ctx: SchedulerContext): void {
+    const last = readState(ctx).historyPrunedAt;
+    if (last !== undefined && last <= ctx.now && ctx.now - last < RUN_HISTORY_PRUNE_INTERVAL_MS) return;
+    let days: number;
+    try {
+        days = readRetentionPolicy(ctx.configDir).policy.retentionDays;
+    } catch (err) {
+        if (!(err instanceof PolicyInvalidError)) throw err;
+        ctx.log.warn(`the run history is kept for the default period: ${err.problem}`);
+        days = DEFAULT_RETENTION_POLICY.retentionDays;
+    }
+    const dropped = pruneRunHistory(ctx.stateDir, retentionCutoffMs({ retentionDays: days }, ctx.now), RUN_HISTORY_MAX_ENTRIES, { fsync: ctx.fsync });
+    if (dropped > 0) ctx.log.info(`removed ${dropped} run history entries older than ${days} days or beyond the newest ${RUN_HISTORY_MAX_ENTRIES}`);
+    updateState(ctx, state => {
+        state.historyPrunedAt = ctx.now;
+    });
 }
 
 export interface TickOutcome {
@@ -236,6 +423,7 @@ export interface TickOutcome {
 // What the timer runs every minute.
 export async function schedulerTick(ctx: SchedulerContext): Promise<TickOutcome> {
     ensureStateDir(schedulerDir(ctx.stateDir));
+    pruneRunHistoryIfDue(ctx);
     const listing = listDocuments(ctx.configDir, SCHEDULE_KIND);
     for (const bad of listing.damaged) {
         ctx.log.warn(`${bad.path} is not used: ${describeDocumentError(bad.error)} (the file is left as it is)`);
@@ -322,8 +510,9 @@ export function listSchedules(ctx: SchedulerContext): { schedules: ScheduleSumma
     return { schedules, damaged: listing.damaged };
 }
 
-// The run history, oldest first; a torn last line (a crash mid-append) is skipped.
-export function readRuns(stateDir: string, filter: { vm?: string; result?: RunResult; schedule?: string } = {}): RunRecord[] {
+// The run history, oldest first; a torn last line (a crash mid-append) is skipped. `limit`: only the
+// newest that many of the runs the filter lets through.
+export function readRuns(stateDir: string, filter: { vm?: string; result?: RunResult; schedule?: string; limit?: number } = {}): RunRecord[] {
     let text: string;
     try {
         text = readFileNoFollow(runsPath(stateDir)).toString("utf8");
@@ -345,5 +534,5 @@ export function readRuns(stateDir: string, filter: { vm?: string; result?: RunRe
         if (filter.schedule !== undefined && record.schedule !== filter.schedule) continue;
         runs.push(record);
     }
-    return runs;
+    return filter.limit === undefined ? runs : runs.slice(-filter.limit);
 }

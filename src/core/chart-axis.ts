@@ -7,7 +7,8 @@ export interface ValueAxis {
     stepSize: number;
 }
 
-export type AxisKind = "percent" | "bytes";
+// "count": plain numbers (vCPUs busy), with decimal steps.
+export type AxisKind = "percent" | "bytes" | "count";
 
 // Steps within one unit (B, KiB, MiB, ...): 1, 2, 2.5, 5 times a power of ten.
 const STEP_MANTISSAS = [1, 2, 2.5, 5];
@@ -33,9 +34,10 @@ export function valueAxis(kind: AxisKind, values: Iterable<number | null>, empty
     if (top <= 0) top = emptyTop;
     // Steps in the unit the labels will use, so they come out as whole KiB, MiB, GiB.
     let unit = 1;
-    while (top / unit >= 1024) unit *= 1024;
+    while (kind === "bytes" && top / unit >= 1024) unit *= 1024;
     // Below one unit of the top (0.6 GiB), steps are fractions of it (0.25 GiB is 256 MiB).
-    const step = Math.max(niceStep(top / unit) * unit, 1);
+    // A byte is the smallest step of a byte axis; counts (vCPUs busy) have fractions.
+    const step = Math.max(niceStep(top / unit) * unit, kind === "bytes" ? 1 : 0);
     return { max: Math.ceil(top / step - 1e-9) * step, stepSize: step };
 }
 

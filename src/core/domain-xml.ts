@@ -19,6 +19,7 @@ export interface InterfaceDescription {
     mac: string | null;
     model: string | null;
     target: string | null; // host-side device (vnet0) while running
+    linkUp: boolean; // <link state='down'/> unplugs the virtual cable; no <link> means up
 }
 
 export interface DomainDescription {
@@ -112,6 +113,7 @@ function describeInterface(nic: XmlNode): InterfaceDescription {
         mac: attr(nic.mac, "address"),
         model: attr(nic.model, "type"),
         target: attr(nic.target, "dev"),
+        linkUp: attr(nic.link, "state") !== "down",
     };
 }
 

@@ -2,7 +2,7 @@
 // which kinds a VM's disks allow. Pure, so the rules are unit-tested on real `virsh snapshot-dumpxml` output
 // and the page only translates the structured answers into words.
 import type { DomainDescription } from "./domain-xml";
-import { attr, libvirtXmlParser, node, text, type XmlNode } from "./xml-nodes";
+import { attr, libvirtXmlParser, node, text, xmlEscape, type XmlNode } from "./xml-nodes";
 
 export interface SnapshotRecord {
     name: string;
@@ -163,11 +163,6 @@ export function snapshotKindOptions(description: DomainDescription, active: bool
     ];
 }
 
-function xmlText(value: string): string {
-    return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-        .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-
 // The <domainsnapshot> for Domain.SnapshotCreateXML. Every disk is named, so a CD/DVD drive or read-only
 // disk is left out explicitly rather than failing the whole snapshot.
 export function snapshotCreateXml({ name, description, kind, domain }:
@@ -175,7 +170,7 @@ export function snapshotCreateXml({ name, description, kind, domain }:
     const covered = new Set(snapshotDisks(domain).map(d => d.target));
     const mode = kind === "internal" ? "internal" : "external";
     const disks = domain.disks.filter(d => d.target !== "")
-        .map(d => `<disk name="${xmlText(d.target)}" snapshot="${covered.has(d.target) ? mode : "no"}"/>`).join("");
-    const desc = description.trim() === "" ? "" : `<description>${xmlText(description)}</description>`;
-    return `<domainsnapshot><name>${xmlText(name)}</name>${desc}<disks>${disks}</disks></domainsnapshot>`;
+        .map(d => `<disk name="${xmlEscape(d.target)}" snapshot="${covered.has(d.target) ? mode : "no"}"/>`).join("");
+    const desc = description.trim() === "" ? "" : `<description>${xmlEscape(description)}</description>`;
+    return `<domainsnapshot><name>${xmlEscape(name)}</name>${desc}<disks>${disks}</disks></domainsnapshot>`;
 }

@@ -9,6 +9,8 @@ export interface VmListItem {
     memoryKiB: number | null;
     cpuPercent: number | null;
     memoryUsedKiB: number | null;
+    /** null until counted. */
+    snapshots: number | null;
 }
 
 export type StateFilter = "all" | "running" | "paused" | "shut-off" | "other";
@@ -34,7 +36,7 @@ export function filterVms<T extends VmListItem>(items: readonly T[], { text, sta
         (needle === "" || item.name.toLocaleLowerCase().includes(needle)));
 }
 
-export type SortColumn = "name" | "state" | "vcpus" | "memory" | "cpu" | "memoryUsed";
+export type SortColumn = "name" | "state" | "vcpus" | "memory" | "cpu" | "memoryUsed" | "snapshots";
 export type SortDirection = "asc" | "desc";
 
 // Running first when sorting by state ascending: the order an admin scans in.
@@ -58,6 +60,7 @@ function sortKey(item: VmListItem, column: SortColumn): number | null {
     case "memory": return item.memoryKiB;
     case "cpu": return item.cpuPercent;
     case "memoryUsed": return item.memoryUsedKiB;
+    case "snapshots": return item.snapshots;
     case "state": return STATE_ORDER.indexOf(item.state);
     case "name": return null;
     }

@@ -4,7 +4,7 @@ import { XMLParser, type X2jOptions } from "fast-xml-parser";
 
 export type XmlNode = Record<string, unknown>;
 
-export function libvirtXmlParser(options: Pick<X2jOptions, "isArray" | "stopNodes" | "trimValues">): XMLParser {
+export function libvirtXmlParser(options: Pick<X2jOptions, "isArray" | "stopNodes" | "trimValues" | "preserveOrder">): XMLParser {
     return new XMLParser({
         ignoreAttributes: false,
         attributeNamePrefix: "@",
@@ -32,4 +32,10 @@ export function text(value: unknown): string | null {
     if (typeof value === "string") return value;
     const t = node(value)?.["#text"];
     return typeof t === "string" ? t : null;
+}
+
+// Text for an attribute value or element content of XML this project builds for libvirt.
+export function xmlEscape(value: string): string {
+    return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }

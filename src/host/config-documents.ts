@@ -51,10 +51,12 @@ interface HelperListing {
 }
 
 // `argv`: the listing command, e.g. ["kvm-manager-config", "--list", "templates", "--json"]. Extra: the fields the
-// helper adds to each document (the scheduler's next run and last result).
-export async function listDocuments<T, Extra extends object = object>(kind: DocumentKind<T>, argv: string[]): Promise<DocumentListing<T, Extra>> {
-    const answer = await runHelperJson<HelperListing>(argv);
-    const listing: DocumentListing<T, Extra> = { documents: [], damaged: [...answer.damaged] };
+// helper adds to each document (the scheduler's next run and last result); Top: those it adds to its answer
+// (the scheduler's time zone), passed through as they are.
+export async function listDocuments<T, Extra extends object = object, Top extends object = object>(kind: DocumentKind<T>, argv: string[]):
+    Promise<DocumentListing<T, Extra> & Top> {
+    const answer = await runHelperJson<HelperListing & Top>(argv);
+    const listing: DocumentListing<T, Extra> & Top = { ...answer, documents: [], damaged: [...answer.damaged] };
     for (const entry of answer.documents) {
         const checked = validateDocument(kind, entry.value);
         if (checked.ok) listing.documents.push({ ...(entry as unknown as Extra), name: entry.name, path: entry.path, tag: entry.tag, value: checked.value });
@@ -95,16 +97,15 @@ export async function writeDocument<T>(kind: DocumentKind<T>, name: string, valu
     }
 }
 
-// Removes KIND/NAME.json if it is still what was read (`tag`); a stale tag is a conflict, as for a write.
-export async function deleteDocument<T>(kind: DocumentKind<T>, name: string, tag: string, configDir = CONFIG_DIR): Promise<void> {
-    const path = `${configDir}/${kind.directory}/${documentFileName(name)}`;
+// Removes the document if it is still what was read (`tag`); a stale tag is a conflict, as for writeDocument.
+export async function deleteDocument(path: string, tag: string): Promise<void> {
     const file = cockpit.file(path, { superuser: "require" });
     try {
         await file.replace(null, tag);
     } catch (error) {
         const spawnError = error as SpawnError;
         if (spawnError.problem === "change-conflict") {
-            throw new DocumentWriteError(cockpit.format(_("$0 was changed elsewhere since it was read. Nothing was removed; reload it and try again."), path), true);
+            throw new DocumentWriteError(cockpit.format(_("$0 was changed elsewhere since it was read. Nothing was removed; reload and try again."), path), true);
         }
         throw new DocumentWriteError(cockpit.format(_("$0 could not be removed: $1"), path, spawnError.message), false);
     } finally {

@@ -27,6 +27,13 @@ export function actionLabel(action: LifecycleAction): string {
     }
 }
 
+// A batch from the list's toolbar: a lifecycle action, or deleting the VMs.
+export type BatchAction = LifecycleAction | "delete";
+
+export function batchActionLabel(action: BatchAction): string {
+    return action === "delete" ? _("Delete") : actionLabel(action);
+}
+
 export function pendingLabel(action: LifecycleAction): string {
     switch (action) {
     case "start": return _("Starting");

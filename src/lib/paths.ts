@@ -4,7 +4,7 @@
 import { decodeRouteSegment, encodeRouteSegment } from "../core/route-segment";
 
 // The first segment of each route that carries an object's name.
-export type NamedRouteKind = "vm" | "template";
+export type NamedRouteKind = "vm" | "template" | "schedule" | "pool" | "network";
 
 export function namedRoutePath(kind: NamedRouteKind, name: string): string[] {
     return [kind, encodeRouteSegment(name)];
@@ -17,4 +17,8 @@ export function routeName(segment: string | undefined): string | null {
 
 export function vmDetailsPath(name: string): string[] {
     return namedRoutePath("vm", name);
+}
+
+export function networkDetailsPath(name: string): string[] {
+    return namedRoutePath("network", name);
 }

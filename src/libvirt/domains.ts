@@ -11,6 +11,14 @@ export async function lookupDomainPath({ name }: { name: string }): Promise<stri
     return path;
 }
 
+// virConnectListAllDomainsFlags: ACTIVE = 1; 0 lists every domain.
+export async function listDomainPaths({ activeOnly = false }: { activeOnly?: boolean } = {}): Promise<string[]> {
+    const [paths] = await call<[string[]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [activeOnly ? 1 : 0],
+    });
+    return paths;
+}
+
 export async function getDomainName({ path }: { path: string }): Promise<string> {
     return String(await getProperty({ path, iface: DOMAIN_IFACE, name: "Name" }));
 }
@@ -72,4 +80,26 @@ export async function getInterfaceAddresses({ path, source }: { path: string; so
 export async function getLiveVcpuCount({ path }: { path: string }): Promise<number> {
     const [count] = await call<[number]>({ path, iface: DOMAIN_IFACE, method: "GetVcpus", signature: "u", args: [1] });
     return count;
+}
+
+// virDomainUndefineFlagsValues: MANAGED_SAVE 1, SNAPSHOTS_METADATA 2, NVRAM 4, CHECKPOINTS_METADATA 16. libvirt
+// refuses to undefine a VM with snapshots or a UEFI variables file unless told what to do with them: the
+// snapshots' metadata goes with the VM (internal snapshots live in its disks), and so does its nvram file.
+const UNDEFINE_EVERYTHING = 1 | 2 | 4 | 16;
+
+export async function undefineDomain({ path }: { path: string }): Promise<void> {
+    await call({ path, iface: DOMAIN_IFACE, method: "Undefine", signature: "u", args: [UNDEFINE_EVERYTHING] });
+}
+
+export async function defineDomainXml({ xml }: { xml: string }): Promise<string> {
+    const [path] = await call<[string]>({ path: CONNECT_PATH, iface: CONNECT_IFACE, method: "DomainDefineXML", signature: "s", args: [xml] });
+    return path;
+}
+
+// One step of resizing a VM (core/insights/apply-plan.ts): Domain.SetVcpus (count) or Domain.SetMemory
+// (KiB) with libvirt's flags for the persistent definition, the running VM and the maximum.
+export async function setDomainSize({ path, method, value, flags }: {
+    path: string; method: "SetVcpus" | "SetMemory"; value: number; flags: number;
+}): Promise<void> {
+    await call({ path, iface: DOMAIN_IFACE, method, signature: method === "SetVcpus" ? "uu" : "tu", args: [value, flags] });
 }

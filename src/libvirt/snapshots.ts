@@ -1,7 +1,7 @@
 // org.libvirt.Domain's snapshot methods and org.libvirt.DomainSnapshot: list, read, create, revert and
 // delete. libvirt-dbus covers all of them, so no virsh here. Small async functions with one object
 // argument, all through connection.call.
-import { DOMAIN_IFACE, call } from "./connection";
+import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call } from "./connection";
 
 const SNAPSHOT_IFACE = "org.libvirt.DomainSnapshot";
 
@@ -61,4 +61,19 @@ export async function revertSnapshot({ snapshotPath, start }: { snapshotPath: st
 // Flags 0: only this snapshot; libvirt hands its children to its parent.
 export async function deleteSnapshot({ snapshotPath }: { snapshotPath: string }): Promise<void> {
     await call({ path: snapshotPath, iface: SNAPSHOT_IFACE, method: "Delete", signature: "u", args: [0], timeout: LONG_CALL_MS });
+}
+
+// virConnectListAllDomainsFlags HAS_SNAPSHOT: the domains that have at least one snapshot, in one call, so
+// the list counts snapshots only where there are any.
+const LIST_HAS_SNAPSHOT = 1 << 12;
+
+export async function listDomainPathsWithSnapshots(): Promise<string[]> {
+    const [paths] = await call<[string[]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "ListDomains", signature: "u", args: [LIST_HAS_SNAPSHOT],
+    });
+    return paths;
+}
+
+export async function countSnapshots({ path }: { path: string }): Promise<number> {
+    return (await listSnapshotPaths({ path })).length;
 }

@@ -1,6 +1,7 @@
 // Domain statistics: ONE GetAllDomainStats call answers for every domain (keyed by name), so the list
 // never polls per VM. Domain.GetStats covers a single domain after an event or on its details page.
 import { parseBlockInfo, parseDomainStats, STATS, STATS_NOWAIT, type BlockInfo, type DomainSample } from "../core/domain-stats";
+import { diskPathsFromStats } from "../core/vm-delete";
 import { CONNECT_IFACE, CONNECT_PATH, DOMAIN_IFACE, call, unwrapRecord } from "./connection";
 
 export const LIST_STATS = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU;
@@ -38,4 +39,17 @@ export interface DetailedStats {
 export async function getDetailedDomainStats({ path, name }: { path: string; name: string }): Promise<DetailedStats> {
     const record = await getStatsRecord({ path, stats: DETAIL_STATS });
     return { sample: parseDomainStats(name, record), blocks: parseBlockInfo(record) };
+}
+
+// VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING: block stats for the backing chain too, so a linked clone's
+// base image shows as one of its files.
+const STATS_BACKING = 1 << 30;
+
+/** Every VM's disk files (backing files included), by VM name, from one call. */
+export async function getAllDiskPaths(): Promise<Map<string, string[]>> {
+    const [records] = await call<[[string, Record<string, unknown>][]]>({
+        path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu",
+        args: [STATS.BLOCK, STATS_NOWAIT | STATS_BACKING],
+    });
+    return new Map(records.map(([name, record]) => [name, diskPathsFromStats(unwrapRecord(record))]));
 }

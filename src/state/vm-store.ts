@@ -1,11 +1,15 @@
-// The page's one VM store (src/state/vm-list-state.ts), wired to libvirt-dbus, virsh and cockpit.
+// The page's one VM store (src/state/vm-list-state.ts) and its snapshot counts (src/state/snapshot-counts.ts),
+// wired to libvirt-dbus, virsh and cockpit.
 import cockpit, { _ } from "../lib/cockpit";
 import { STATS } from "../core/domain-stats";
+import { refuseWhileBackupRuns } from "../host/backups";
 import { libvirtClientGeneration } from "../libvirt/connection";
 import { getDomainName, getLiveVcpuCount, lookupDomainPath, runLifecycleAction } from "../libvirt/domains";
 import { subscribeDomainEvents } from "../libvirt/events";
 import { getAllDomainStats, getDomainStats } from "../libvirt/stats";
+import { countSnapshots, listDomainPathsWithSnapshots } from "../libvirt/snapshots";
 import { runVirshLifecycle } from "../libvirt/virsh";
+import { SnapshotCounts } from "./snapshot-counts";
 import { VmStore } from "./vm-list-state";
 
 export {
@@ -22,8 +26,15 @@ export const vmStore = new VmStore({
         getDomainName,
         lookupDomainPath,
         getLiveVcpuCount,
-        runLifecycleAction,
-        runVirshLifecycle,
+        // A stopping action is refused while the VM's backup runs (src/host/backups.ts).
+        runLifecycleAction: async call => {
+            await refuseWhileBackupRuns({ path: call.path }, call.action);
+            return runLifecycleAction(call);
+        },
+        runVirshLifecycle: async call => {
+            await refuseWhileBackupRuns({ nameOrUuid: call.domain }, call.action);
+            return runVirshLifecycle(call);
+        },
         subscribeDomainEvents,
         clientGeneration: libvirtClientGeneration,
     },
@@ -36,4 +47,10 @@ export const vmStore = new VmStore({
         vanishedMessage: name => cockpit.format(_("$0 no longer exists"), name),
         warn: (message, error) => console.warn(message, error),
     },
+});
+
+export const snapshotCounts = new SnapshotCounts({
+    api: { listDomainPathsWithSnapshots, countSnapshots, getDomainName, subscribeDomainEvents },
+    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    warn: (message, error) => console.warn(message, error),
 });

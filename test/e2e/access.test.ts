@@ -70,6 +70,15 @@ test("a libvirt group member without admin rights sees VMs read-only", async () 
         expect(await tab.page.locator("[data-batch-action='start']").isDisabled()).toBe(true);
         await tab.page.locator("#kvm-name-filter input").fill(VM);
         await screenshot(tab.page, "access-read-only");
+
+        // /var/lib/kvm-manager is root's alone: the history says what is needed, not the system's EACCES text.
+        await tab.page.goto(`${server.pageAloneUrl}#/vm/${encodeURIComponent(VM)}`);
+        await tab.page.locator("#kvm-range-1h").click();
+        const historyError = tab.page.locator("#kvm-history[data-state='error']");
+        await historyError.waitFor({ timeout: 30_000 });
+        const text = await historyError.innerText();
+        expect(text).toContain("kvm-manager-history needs administrative access to read KVM Manager's data on this host");
+        expect(text).not.toContain("EACCES");
         expect(tab.errors).toEqual([]);
     } finally {
         await viewerBrowser.close();

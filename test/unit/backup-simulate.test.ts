@@ -113,7 +113,8 @@ test.each([
     [["prune", "--simulate", "--time-zone=Mars/Base"], 'unknown time zone "Mars/Base"'],
     [["prune", "--keep-daily=1"], "only prune --simulate is available"],
     [["prune", "--simulate", "extra"], "Unexpected argument 'extra'"],
-    [["restore"], 'unknown subcommand "restore"'],
+    [["restore"], "give the backup's directory as an absolute path"],
+    [["backup"], 'unknown subcommand "backup"'],
     [[], "a subcommand is needed"],
 ])("usage error %j: exit 2", (args, message) => {
     const r = run(args, "2026-11-26T03:00:00Z\n");

@@ -73,3 +73,11 @@ describe("time axis ticks", () => {
         expect(timeTicks(10, 5, 6, 0)).toEqual([10]);
     });
 });
+
+describe("count axis", () => {
+    test("decimal steps, no binary units", () => {
+        expect(valueAxis("count", [1.9, 0.3], 1)).toEqual({ max: 2, stepSize: 0.5 });
+        expect(valueAxis("count", [3100], 1)).toEqual({ max: 4000, stepSize: 1000 });
+        expect(valueAxis("count", [null], 1)).toEqual({ max: 1, stepSize: 0.25 });
+    });
+});

@@ -77,8 +77,8 @@ describe("parseDomainXml", () => {
 
     test("interfaces", () => {
         expect(d.interfaces).toEqual([
-            { type: "network", source: "default", mac: "52:54:00:aa:bb:01", model: "virtio", target: "vnet3" },
-            { type: "bridge", source: "br0", mac: "52:54:00:aa:bb:02", model: "e1000e", target: null },
+            { type: "network", source: "default", mac: "52:54:00:aa:bb:01", model: "virtio", target: "vnet3", linkUp: true },
+            { type: "bridge", source: "br0", mac: "52:54:00:aa:bb:02", model: "e1000e", target: null, linkUp: true },
         ]);
     });
 

@@ -85,7 +85,7 @@ describe("schedule documents", () => {
         const operations = [
             { type: "start" }, { type: "reboot" },
             { type: "shutdown", timeoutSeconds: 600, then: "give-up" },
-            { type: "snapshot", namePattern: "{vm}-{time}", keep: 7 },
+            { type: "snapshot", namePattern: "{vm}-{date}-{time}", keep: 7 },
         ];
         const whens = [
             { frequency: "once", date: "2027-02-28" }, { frequency: "daily" },
@@ -100,12 +100,22 @@ describe("schedule documents", () => {
         }
     });
 
+    test("a backup schedule names its job and no VMs; the others name at least one VM", () => {
+        const backup = { ...VALID, vms: [], operation: { type: "backup", job: "nightly ü #1" } };
+        expect(validateDocument(SCHEDULE_KIND, backup).ok).toBe(true);
+        const withVms = validateDocument(SCHEDULE_KIND, { ...backup, vms: ["web 1"] });
+        expect(withVms.ok ? null : describeDocumentError(withVms.error)).toBe("vms: a backup schedule names no VMs: its backup job does");
+        const noVms = validateDocument(SCHEDULE_KIND, { ...VALID, vms: [] });
+        expect(noVms.ok ? null : describeDocumentError(noVms.error)).toBe("vms: a schedule needs at least one VM");
+        expect(issuesOf({ ...backup, operation: { type: "backup", job: "../jobs/x" } })).toEqual(["operation.job"]);
+        expect(issuesOf({ ...backup, operation: { type: "backup" } })).toEqual(["operation.job"]);
+    });
+
     test("without activeSince (written by hand) it is valid", () => {
         expect(validateDocument(SCHEDULE_KIND, without(VALID, "activeSince")).ok).toBe(true);
     });
 
     test("invalid values are reported by field", () => {
-        expect(issuesOf({ ...VALID, vms: [] })).toEqual(["vms"]);
         expect(issuesOf({ ...VALID, vms: ["ok", ""] })).toEqual(["vms.1"]);
         expect(issuesOf({ ...VALID, vms: ["line\nbreak"] })).toEqual(["vms.0"]);
         expect(issuesOf({ ...VALID, time: "24:00" })).toEqual(["time"]);
@@ -116,6 +126,7 @@ describe("schedule documents", () => {
         expect(issuesOf({ ...VALID, operation: { type: "shutdown", timeoutSeconds: 60, then: "pray" } })).toEqual(["operation.then"]);
         expect(issuesOf({ ...VALID, operation: { type: "destroy-everything" } })).toEqual(["operation.type"]);
         expect(issuesOf({ ...VALID, operation: { type: "snapshot", namePattern: "fixed", keep: 3 } })).toEqual(["operation.namePattern"]);
+        expect(issuesOf({ ...VALID, operation: { type: "snapshot", namePattern: "{date}-{time}", keep: 0 } })).toEqual(["operation.keep"]);
         expect(issuesOf({ ...VALID, when: { frequency: "weekly", days: [] } })).toEqual(["when.days"]);
         expect(issuesOf({ ...VALID, when: { frequency: "weekly", days: [0] } })).toEqual(["when.days.0"]);
         expect(issuesOf({ ...VALID, when: { frequency: "monthly", day: 32, shortMonths: "skip" } })).toEqual(["when.day"]);

@@ -1,7 +1,7 @@
 import { filterVms, sortVms, stateGroup, type VmListItem } from "../../src/core/vm-list";
 
 const vm = (name: string, state: VmListItem["state"], cpuPercent: number | null = null, vcpus = 1): VmListItem =>
-    ({ name, state, vcpus, memoryKiB: 1024 * vcpus, cpuPercent, memoryUsedKiB: null });
+    ({ name, state, vcpus, memoryKiB: 1024 * vcpus, cpuPercent, memoryUsedKiB: null, snapshots: null });
 
 const items = [
     vm("web10", "running", 30, 2),
@@ -54,6 +54,13 @@ describe("sortVms", () => {
     test("numeric columns and stability", () => {
         expect(sortVms(items, "vcpus", "desc")[0].name).toBe("web2");
         expect(sortVms(items, "memory", "asc")[0].vcpus).toBe(1);
+    });
+
+    test("snapshot counts sort most first when descending; VMs not counted yet sort last", () => {
+        const counted = items.map((item, index) => ({ ...item, snapshots: index === 0 ? null : index % 3 }));
+        const desc = sortVms(counted, "snapshots", "desc");
+        expect(desc.map(i => i.snapshots)).toEqual([2, 1, 1, 0, null]);
+        expect(sortVms(counted, "snapshots", "asc").map(i => i.snapshots)).toEqual([0, 1, 1, 2, null]);
     });
 
     test("does not change its input", () => {

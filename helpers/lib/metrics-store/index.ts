@@ -125,8 +125,9 @@ export class MetricsStore {
 
     // ---- readers (no lock) ----
 
-    // One VM's rows of a tier over [startMs, endMs), for kvm-manager-history.
-    async readVmRows(vm: string, tierId: TierId, startMs: number, endMs: number): Promise<{ rows: BucketRow[]; warnings: string[] }> {
+    // One VM's rows of a tier over [startMs, endMs), for kvm-manager-history; vm null: every VM's, in
+    // one pass over the files, for kvm-manager-insights.
+    async readVmRows(vm: string | null, tierId: TierId, startMs: number, endMs: number): Promise<{ rows: BucketRow[]; warnings: string[] }> {
         checkStateDir(dirname(this.dir));
         if (!checkStateDir(this.dir)) return { rows: [], warnings: [] };
         const journal = this.journal.read();

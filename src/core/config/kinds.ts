@@ -1,5 +1,6 @@
 // Every kind of configuration document, by its directory under /etc/kvm-manager: what the generic
 // lister (kvm-manager-config --list KIND) accepts. A new kind adds one line here.
+import { BACKUP_JOB_KIND } from "../backup/backup-job";
 import { SCHEDULE_KIND } from "../schedule/schedule-document";
 import { TEMPLATE_KIND } from "../template/template-document";
 import type { DocumentKind } from "./documents";
@@ -7,6 +8,7 @@ import type { DocumentKind } from "./documents";
 export const DOCUMENT_KINDS: Readonly<Record<string, DocumentKind<unknown>>> = {
     [SCHEDULE_KIND.directory]: SCHEDULE_KIND as DocumentKind<unknown>,
     [TEMPLATE_KIND.directory]: TEMPLATE_KIND as DocumentKind<unknown>,
+    [BACKUP_JOB_KIND.directory]: BACKUP_JOB_KIND as DocumentKind<unknown>,
 };
 
 export function documentKindNamed(directory: string): DocumentKind<unknown> | null {

@@ -1,8 +1,9 @@
 // A schedule as stored in /etc/kvm-manager/schedules/NAME.json: which VMs, what to do to them, and
 // when (the rule of schedule.ts, with the time of day as "HH:MM" so the file reads well by hand).
 import { z } from "zod";
-import type { DocumentKind } from "../config/documents";
+import { documentNameProblem, type DocumentKind } from "../config/documents";
 import { scheduleProblem, type Schedule, type Weekday } from "./schedule";
+import { snapshotPatternProblem } from "./scheduled-snapshots";
 
 // Long enough for a guest that installs updates on the way down; short enough that the scheduler's
 // one-shot unit (TimeoutStartSec in kvm-manager-scheduler.service) ends in a bounded time.
@@ -24,11 +25,22 @@ const operation = z.discriminatedUnion("type", [
     z.object({ type: z.literal("reboot") }).strict(),
     z.object({
         type: z.literal("snapshot"),
-        // Snapshot names: the pattern with {vm} and {time} (UTC, 20260101T0300Z) filled in.
-        namePattern: z.string().min(1).max(200).refine(p => p.includes("{time}"), {
-            message: "the name pattern needs {time}, so each snapshot gets its own name",
+        // Snapshot names: the pattern with {vm}, {date} and {time} (host time) filled in; see
+        // scheduled-snapshots.ts.
+        namePattern: z.string().min(1).max(200).superRefine((pattern, ctx) => {
+            const problem = snapshotPatternProblem(pattern);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
         }),
+        // How many of this schedule's own snapshots of each VM stay after a run.
         keep: z.number().int().min(1).max(1000),
+    }).strict(),
+    // A backup job, run by `kvm-manager-backup run --job JOB`; the job names its VMs.
+    z.object({
+        type: z.literal("backup"),
+        job: z.string().superRefine((job, ctx) => {
+            const problem = documentNameProblem(job);
+            if (problem) ctx.addIssue({ code: "custom", message: `not a backup job's name: ${problem}` });
+        }),
     }).strict(),
 ]);
 
@@ -49,7 +61,8 @@ const frequency = z.discriminatedUnion("frequency", [
 
 export const scheduleDocumentSchema = z.object({
     version: z.literal(1),
-    vms: z.array(vmName).min(1).max(1000),
+    // Empty for a backup schedule (its job names the VMs); at least one for every other operation.
+    vms: z.array(vmName).max(1000),
     operation,
     when: frequency,
     time: timeOfDay,
@@ -58,6 +71,12 @@ export const scheduleDocumentSchema = z.object({
     // The writer sets it; a file written by hand without it counts from its modification time.
     activeSince: z.iso.datetime({ offset: true }).optional(),
 }).strict().superRefine((doc, ctx) => {
+    if (doc.operation.type === "backup" && doc.vms.length > 0) {
+        ctx.addIssue({ code: "custom", message: "a backup schedule names no VMs: its backup job does", path: ["vms"] });
+    }
+    if (doc.operation.type !== "backup" && doc.vms.length === 0) {
+        ctx.addIssue({ code: "custom", message: "a schedule needs at least one VM", path: ["vms"] });
+    }
     const problem = scheduleProblem(toSchedule(doc));
     if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["when"] });
 }, {

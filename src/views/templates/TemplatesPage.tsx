@@ -10,7 +10,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
 import cockpit, { _, ngettext } from "../../lib/cockpit";
 import { formatBytes } from "../../core/format";
-import { defaultSpec, TEMPLATE_KIND, type TemplateDisk, type TemplateDocument, type TemplateNic } from "../../core/template/template-document";
+import { defaultSpec, type TemplateDisk, type TemplateDocument, type TemplateNic } from "../../core/template/template-document";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DisplayName, NameSentence } from "../../components/DisplayName";
@@ -96,7 +96,7 @@ export function TemplatesPage({ editing = null }: { editing?: string | null }) {
     const locations = useDiskLocations();
     const [edit, setEdit] = useState<TemplateEdit | null>(null);
     const [creatingFrom, setCreatingFrom] = useState<string | null>(null);
-    const [deleting, setDeleting] = useState<{ name: string; tag: string } | null>(null);
+    const [deleting, setDeleting] = useState<{ name: string; path: string; tag: string } | null>(null);
     const [actionError, setActionError] = useState<string | null>(null);
     const readOnly = admin !== true;
     const names = new Set([...(listing?.documents ?? []).map(d => d.name), ...(listing?.damaged ?? []).map(d => d.name)]);
@@ -117,7 +117,7 @@ export function TemplatesPage({ editing = null }: { editing?: string | null }) {
         case "create": setCreatingFrom(name); break;
         case "edit": cockpit.location.go(namedRoutePath("template", name)); break;
         case "duplicate": setEdit({ mode: "duplicate", name: uniqueCopyName(name, names), tag: NEW_DOCUMENT_TAG, template: doc.value }); break;
-        case "delete": setDeleting({ name, tag: doc.tag }); break;
+        case "delete": setDeleting({ name, path: doc.path, tag: doc.tag }); break;
         }
     };
 
@@ -191,7 +191,7 @@ export function TemplatesPage({ editing = null }: { editing?: string | null }) {
                     onConfirm={() => {
                         const target = deleting;
                         setDeleting(null);
-                        deleteDocument(TEMPLATE_KIND, target.name, target.tag).then(reload, (e: Error) => {
+                        deleteDocument(target.path, target.tag).then(reload, (e: Error) => {
                             setActionError(e.message);
                             reload();
                         });

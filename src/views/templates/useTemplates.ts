@@ -1,9 +1,10 @@
 // The templates on the host (kvm-manager-config --list templates) and where new disks may go (the
-// default directory and the directory pools' paths), for the Templates page and "Create VM".
+// default directory and the directory pools' target paths), for the Templates page and "Create VM".
 import { useCallback, useEffect, useState } from "react";
 import { TEMPLATE_KIND, type TemplateDocument } from "../../core/template/template-document";
 import { listDocuments, type DocumentListing } from "../../host/config-documents";
-import { listDirectoryPools } from "../../libvirt/pool-paths";
+import { parsePoolXml } from "../../core/storage/pool-xml";
+import { getPoolXml, listPoolPaths } from "../../libvirt/storage-pools";
 
 export type TemplateListing = DocumentListing<TemplateDocument, object>;
 
@@ -36,9 +37,12 @@ export function useDiskLocations(): string[] {
     const [locations, setLocations] = useState<string[]>([]);
     useEffect(() => {
         let current = true;
-        listDirectoryPools().then(pools => {
-            if (current) setLocations(pools.map(p => p.path));
-        }, () => undefined);
+        listPoolPaths()
+            .then(paths => Promise.all(paths.map(path => getPoolXml({ path }).then(parsePoolXml))))
+            .then(pools => {
+                const paths = pools.filter(p => p.type === "dir" && p.targetPath).map(p => p.targetPath as string).sort();
+                if (current) setLocations(paths);
+            }, () => undefined);
         return () => {
             current = false;
         };

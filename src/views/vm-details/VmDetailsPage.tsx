@@ -1,16 +1,14 @@
-// One VM: overview, live usage, usage history, disks and network interfaces. The grid leaves a row for
-// the snapshots that come next.
+// One VM: overview and live usage here; usage history, suggestions, disks, network interfaces and
+// snapshots in cards of their own.
 import {
     Alert, AlertActionCloseButton, Breadcrumb, BreadcrumbItem, Button, Card, CardBody, CardTitle, DescriptionList,
     DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, EmptyState, EmptyStateBody, Flex, FlexItem, Grid,
     GridItem, PageSection, Spinner, Switch, Title,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { allowedActions, isActive } from "../../core/domain-state";
-import type { BlockInfo } from "../../core/domain-stats";
-import type { DomainDescription, InterfaceDescription } from "../../core/domain-xml";
+import type { DomainDescription } from "../../core/domain-xml";
 import { formatBytes, formatBytesPerSecond, formatPercent } from "../../core/format";
 import type { Usage } from "../../core/usage";
 import { ConnectionEmptyState } from "../../components/ConnectionEmptyState";
@@ -18,11 +16,14 @@ import { StateLabel } from "../../components/StateLabel";
 import { useLifecycleAction } from "../../components/useLifecycleAction";
 import { actionLabel, pendingLabel } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
-import type { InterfaceAddresses } from "../../libvirt/domains";
 import { useDomainDetails } from "../../state/domain-details";
+import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
+import { NetworkInterfacesCard } from "./NetworkInterfacesCard";
 import { SaveAsTemplateButton } from "./SaveAsTemplateDialog";
 import { SnapshotsCard } from "./SnapshotsCard";
+import { allowedCommands, useCloneDelete } from "../vm-lifecycle/useCloneDelete";
+import { SuggestionsCard } from "./SuggestionsCard";
 import { DisplayName } from "../../components/DisplayName";
 import { vmStore, type VmRow } from "../../state/vm-store";
 
@@ -125,99 +126,11 @@ function UsageCard({ state, usage }: { state: VmRow["sample"]["state"]; usage: U
     );
 }
 
-function DisksCard({ description, blocks }: { description: DomainDescription | null; blocks: BlockInfo[] }) {
-    const disks = description?.disks ?? [];
-    return (
-        <Card id="kvm-disks">
-            <CardTitle>{_("Disks")}</CardTitle>
-            <CardBody>
-                {disks.length === 0
-                    ? <span className="kvm-muted">{_("No disks")}</span>
-                    : <Table variant="compact" aria-label={_("Disks")}>
-                        <Thead>
-                            <Tr>
-                                {/* The short columns fit their content, so a long source path never cuts their headers. */}
-                                <Th modifier="fitContent">{_("Device")}</Th><Th modifier="fitContent">{_("Bus")}</Th>
-                                <Th>{_("Source")}</Th><Th modifier="fitContent">{_("Format")}</Th>
-                                <Th modifier="fitContent">{_("Capacity")}</Th><Th modifier="fitContent">{_("Allocation")}</Th>
-                            </Tr>
-                        </Thead>
-                        <Tbody>
-                            {disks.map(disk => {
-                                // Allocation as libvirt (and `virsh domblkinfo`) reports it: blocks in use on the
-                                // host; for a running qcow2, its highest written offset.
-                                const info = blocks.find(b => b.name === disk.target);
-                                return (
-                                    <Tr key={disk.target} data-disk={disk.target}>
-                                        <Td dataLabel={_("Device")}>
-                                            {disk.device === "disk" ? disk.target : `${disk.target} (${disk.device})`}
-                                        </Td>
-                                        <Td dataLabel={_("Bus")}>{disk.bus ?? dash}</Td>
-                                        <Td dataLabel={_("Source")} className="kvm-disk-source" modifier="breakWord">
-                                            {disk.source ?? <span className="kvm-muted">{_("Empty")}</span>}
-                                        </Td>
-                                        <Td dataLabel={_("Format")}>{disk.format ?? dash}</Td>
-                                        <Td dataLabel={_("Capacity")}>{bytes(info?.capacity)}</Td>
-                                        <Td dataLabel={_("Allocation")}>{bytes(info?.allocation)}</Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>}
-            </CardBody>
-        </Card>
-    );
-}
-
-function interfaceSource(nic: InterfaceDescription): string {
-    switch (nic.type) {
-    case "network": return cockpit.format(_("Network $0"), nic.source ?? dash);
-    case "bridge": return cockpit.format(_("Bridge $0"), nic.source ?? dash);
-    case "direct": return cockpit.format(_("Direct $0"), nic.source ?? dash);
-    case "user": return _("User-mode (NAT by QEMU)");
-    default: return nic.source ? `${nic.type} ${nic.source}` : nic.type;
-    }
-}
-
-function InterfacesCard({ description, addresses }: { description: DomainDescription | null; addresses: InterfaceAddresses[] }) {
-    const nics = description?.interfaces ?? [];
-    return (
-        <Card id="kvm-interfaces">
-            <CardTitle>{_("Network interfaces")}</CardTitle>
-            <CardBody>
-                {nics.length === 0
-                    ? <span className="kvm-muted">{_("No network interfaces")}</span>
-                    : <Table variant="compact" aria-label={_("Network interfaces")}>
-                        <Thead>
-                            <Tr><Th>{_("Model")}</Th><Th>{_("Source")}</Th><Th>{_("MAC address")}</Th><Th>{_("IP addresses")}</Th></Tr>
-                        </Thead>
-                        <Tbody>
-                            {nics.map((nic, index) => {
-                                const ips = addresses.find(a => nic.mac !== null && a.mac.toLowerCase() === nic.mac.toLowerCase())?.addresses ?? [];
-                                return (
-                                    <Tr key={nic.mac ?? index} data-mac={nic.mac ?? ""}>
-                                        <Td dataLabel={_("Model")}>{nic.model ?? dash}</Td>
-                                        <Td dataLabel={_("Source")}>{interfaceSource(nic)}</Td>
-                                        <Td dataLabel={_("MAC address")}>{nic.mac ?? dash}</Td>
-                                        <Td dataLabel={_("IP addresses")}>
-                                            {ips.length > 0
-                                                ? ips.map(ip => <div key={ip.address}>{`${ip.address}/${ip.prefix}`}</div>)
-                                                : <span className="kvm-muted">{_("Unknown")}</span>}
-                                        </Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>}
-            </CardBody>
-        </Card>
-    );
-}
-
 export function VmDetailsPage({ name }: { name: string }) {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
     const admin = useAdminAccess();
     const lifecycle = useLifecycleAction();
+    const cloneDelete = useCloneDelete({ onDeleted: () => cockpit.location.go([]) });
     const row = snapshot.vms.find(vm => vm.name === name) ?? null;
     const details = useDomainDetails(name, row?.sample.state ?? null);
     const [autostartError, setAutostartError] = useState<string | null>(null);
@@ -253,6 +166,8 @@ export function VmDetailsPage({ name }: { name: string }) {
                     <EmptyStateBody>{cockpit.format(_("There is no virtual machine named “$0” on this host (any more)."), name)}</EmptyStateBody>
                     <Button variant="link" onClick={() => cockpit.location.go([])}>{_("Back to all virtual machines")}</Button>
                 </EmptyState>
+                {/* A deletion from this page: the VM leaves the list before its disks are removed. */}
+                {cloneDelete.dialog}
             </PageSection>
         );
     }
@@ -275,6 +190,14 @@ export function VmDetailsPage({ name }: { name: string }) {
                                 <Button variant={action === "forceOff" ? "danger" : "secondary"} size="sm" data-action={action}
                                     isDisabled={readOnly || row.pending !== null} onClick={() => lifecycle.request(name, action)}>
                                     {actionLabel(action)}
+                                </Button>
+                            </FlexItem>
+                        ))}
+                        {allowedCommands(row.sample.state).map(command => (
+                            <FlexItem key={command}>
+                                <Button variant={command === "delete" ? "danger" : "secondary"} size="sm" data-command={command}
+                                    isDisabled={readOnly || row.pending !== null} onClick={() => cloneDelete.request(name, command)}>
+                                    {command === "clone" ? _("Clone…") : _("Delete…")}
                                 </Button>
                             </FlexItem>
                         ))}
@@ -301,12 +224,16 @@ export function VmDetailsPage({ name }: { name: string }) {
                 </GridItem>
                 <GridItem lg={5}><UsageCard state={row.sample.state} usage={details.usage} /></GridItem>
                 <GridItem span={12}><HistoryCard name={name} live={details.live} /></GridItem>
-                <GridItem span={12}><DisksCard description={details.description} blocks={details.blocks} /></GridItem>
-                <GridItem span={12}><InterfacesCard description={details.description} addresses={details.addresses} /></GridItem>
+                <GridItem span={12}><SuggestionsCard name={name} state={row.sample.state} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
+                <GridItem span={12}><DisksCard name={name} state={row.sample.state} description={details.description} blocks={details.blocks}
+                    readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
+                <GridItem span={12}><NetworkInterfacesCard name={name} state={row.sample.state} description={details.description}
+                    addresses={details.addresses} readOnly={readOnly} onDefinitionChanged={details.reloadDefinition} /></GridItem>
                 <GridItem span={12}><SnapshotsCard name={name} state={row.sample.state} domain={details.description} readOnly={readOnly}
                     onDefinitionChanged={details.reloadDefinition} /></GridItem>
             </Grid>
             {lifecycle.dialog}
+            {cloneDelete.dialog}
         </PageSection>
     );
 }

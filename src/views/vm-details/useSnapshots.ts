@@ -6,7 +6,7 @@ import { parseSnapshotXml, type SnapshotRecord } from "../../core/snapshots";
 import { toLibvirtError } from "../../libvirt/connection";
 import { subscribeDomainEvents } from "../../libvirt/events";
 import { getCurrentSnapshotPath, getSnapshotXml, listSnapshotPaths } from "../../libvirt/snapshots";
-import { vmStore } from "../../state/vm-store";
+import { snapshotCounts, vmStore } from "../../state/vm-store";
 
 export interface SnapshotEntry extends SnapshotRecord {
     path: string;
@@ -41,6 +41,8 @@ export function useSnapshots(name: string): SnapshotList {
         const mine = ++generation.current;
         try {
             const list = await readSnapshots(name);
+            // The list's Snapshots column learns the count from here: libvirt has no snapshot events.
+            snapshotCounts.set(name, list.length);
             if (mine === generation.current) {
                 setSnapshots(list);
                 setError(null);

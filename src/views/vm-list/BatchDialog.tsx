@@ -7,12 +7,11 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { CheckCircleIcon, ExclamationCircleIcon, MinusCircleIcon } from "@patternfly/react-icons";
 import cockpit, { _ } from "../../lib/cockpit";
 import { summarize, type BatchResult } from "../../core/batch";
-import type { LifecycleAction } from "../../core/domain-state";
 import { DisplayName } from "../../components/DisplayName";
-import { actionLabel } from "../../lib/labels";
+import { batchActionLabel, type BatchAction } from "../../lib/labels";
 
 export interface BatchState {
-    action: LifecycleAction;
+    action: BatchAction;
     total: number;
     settled: number;
     results: BatchResult[] | null;
@@ -32,7 +31,7 @@ function OutcomeCell({ result }: { result: BatchResult }) {
 export function BatchDialog({ batch, onClose }: { batch: BatchState; onClose: () => void }) {
     const finished = batch.results !== null;
     const counts = batch.results ? summarize(batch.results) : null;
-    const title = cockpit.format(_("$0: $1 virtual machines"), actionLabel(batch.action), batch.total);
+    const title = cockpit.format(_("$0: $1 virtual machines"), batchActionLabel(batch.action), batch.total);
     return (
         // While the batch runs nothing in the dialog is focusable (Close waits for the results), and PF's
         // focus trap throws without a focusable element.

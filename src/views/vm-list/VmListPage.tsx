@@ -19,14 +19,17 @@ import { StateLabel } from "../../components/StateLabel";
 import { UsageCell } from "../../components/UsageCell";
 import { WindowedTbody } from "../../components/WindowedTbody";
 import { useLifecycleAction } from "../../components/useLifecycleAction";
-import { actionLabel, pendingLabel, stateFilterLabel } from "../../lib/labels";
+import { actionLabel, batchActionLabel, pendingLabel, stateFilterLabel, type BatchAction } from "../../lib/labels";
 import { useAdminAccess } from "../../lib/permission";
 import { vmDetailsPath } from "../../lib/paths";
-import { vmStore, type VmRow } from "../../state/vm-store";
+import { snapshotCountOf } from "../../state/snapshot-counts";
+import { deleteVms } from "../../state/vm-delete";
+import { snapshotCounts, vmStore, type VmRow } from "../../state/vm-store";
 import { BatchConfirmDialog, batchNeedsConfirmation } from "./BatchConfirmDialog";
 import { BatchDialog, type BatchState } from "./BatchDialog";
 import { CreateVmButton } from "../vm-create/CreateVmButton";
 import { VmActionsMenu } from "./VmActionsMenu";
+import { useCloneDelete, type VmCommand } from "../vm-lifecycle/useCloneDelete";
 
 interface ListRow extends VmListItem {
     row: VmRow;
@@ -39,14 +42,15 @@ const COLUMNS: { column: SortColumn; title: () => string }[] = [
     { column: "memory", title: () => _("Memory") },
     { column: "cpu", title: () => _("CPU usage") },
     { column: "memoryUsed", title: () => _("Memory usage") },
+    { column: "snapshots", title: () => _("Snapshots") },
 ];
 
 // The store keeps a VM's row object while nothing changes; so does this cache, which keeps rows memoized.
 const listRows = new WeakMap<VmRow, ListRow>();
 
-function toListRow(row: VmRow): ListRow {
+function toListRow(row: VmRow, snapshots: number | null): ListRow {
     const cached = listRows.get(row);
-    if (cached) return cached;
+    if (cached?.snapshots === snapshots) return cached;
     const { sample, usage } = row;
     const item: ListRow = {
         row,
@@ -56,6 +60,7 @@ function toListRow(row: VmRow): ListRow {
         memoryKiB: sample.memoryCurrentKiB ?? sample.memoryMaxKiB,
         cpuPercent: usage.cpuPercent,
         memoryUsedKiB: usage.memoryUsedKiB,
+        snapshots,
     };
     listRows.set(row, item);
     return item;
@@ -85,7 +90,7 @@ function StateFilterSelect({ value, onChange }: { value: StateFilter; onChange: 
     );
 }
 
-const BATCH_ACTIONS: readonly LifecycleAction[] = ["start", "shutdown", "forceOff", "reboot"];
+const BATCH_ACTIONS: readonly BatchAction[] = ["start", "shutdown", "forceOff", "reboot", "delete"];
 
 function CpuCell({ item }: { item: ListRow }) {
     if (!isActive(item.state)) return <span className="kvm-usage-none">–</span>;
@@ -104,17 +109,19 @@ function MemoryUsageCell({ item }: { item: ListRow }) {
 
 // One row, redrawn only when its VM, its selection or the access mode changes: with hundreds of VMs a
 // poll must not redraw every idle row.
-const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly, onSelect, onAction }: {
+const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly, onSelect, onAction, onCommand }: {
     item: ListRow;
     rowIndex: number;
     selected: boolean;
     readOnly: boolean;
     onSelect: (name: string, isSelecting: boolean) => void;
     onAction: (name: string, action: LifecycleAction) => void;
+    onCommand: (name: string, command: VmCommand) => void;
 }) {
     const { row } = item;
     return (
-        <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}>
+        <Tr data-vm-name={item.name} data-state={item.state} data-pending={row.pending ?? undefined}
+            data-snapshots={item.snapshots ?? undefined}>
             {/* PF's select cell labels its checkbox "Select row N" whatever is passed: this one names the VM. */}
             <Td className="pf-v6-c-table__check">
                 <Checkbox id={`kvm-select-${rowIndex}`} isChecked={selected} isDisabled={readOnly}
@@ -144,9 +151,12 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
             </Td>
             <Td dataLabel={_("CPU usage")} className="kvm-cpu-cell"><CpuCell item={item} /></Td>
             <Td dataLabel={_("Memory usage")} className="kvm-memory-cell"><MemoryUsageCell item={item} /></Td>
+            <Td dataLabel={_("Snapshots")} className="kvm-snapshots-cell">
+                {item.snapshots === null || item.snapshots === 0 ? <span className="kvm-usage-none">{item.snapshots ?? "–"}</span> : item.snapshots}
+            </Td>
             <Td isActionCell>
                 <VmActionsMenu name={item.name} state={item.state} disabled={readOnly || row.pending !== null}
-                    onAction={action => onAction(item.name, action)} />
+                    onAction={action => onAction(item.name, action)} onCommand={command => onCommand(item.name, command)} />
             </Td>
         </Tr>
     );
@@ -154,14 +164,17 @@ const VmTableRow = memo(function VmTableRow({ item, rowIndex, selected, readOnly
 
 export function VmListPage() {
     const snapshot = useSyncExternalStore(vmStore.subscribe, vmStore.getSnapshot);
+    const counts = useSyncExternalStore(snapshotCounts.subscribe, snapshotCounts.getSnapshot);
     const admin = useAdminAccess();
     const [filter, setFilter] = useState<ListFilter>({ text: "", state: "all" });
     const [sortColumn, setSortColumn] = useState<SortColumn>("name");
     const [sortDirection, setSortDirection] = useState<SortDirection>("asc");
     const lifecycle = useLifecycleAction();
+    const cloneDelete = useCloneDelete();
+    const [deleteDisks, setDeleteDisks] = useState(true);
     const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
     const [batch, setBatch] = useState<BatchState | null>(null);
-    const [confirmBatch, setConfirmBatch] = useState<LifecycleAction | null>(null);
+    const [confirmBatch, setConfirmBatch] = useState<BatchAction | null>(null);
     const onSelect = useCallback((name: string, isSelecting: boolean) => setSelected(current => {
         const next = new Set(current);
         if (isSelecting) next.add(name);
@@ -171,9 +184,10 @@ export function VmListPage() {
 
     useEffect(() => {
         vmStore.start();
+        void snapshotCounts.sync();
     }, []);
 
-    const allRows = useMemo(() => snapshot.vms.map(toListRow), [snapshot.vms]);
+    const allRows = useMemo(() => snapshot.vms.map(row => toListRow(row, snapshotCountOf(counts, row.name))), [snapshot.vms, counts]);
     const visible = useMemo(
         () => sortVms(filterVms(allRows, filter), sortColumn, sortDirection),
         [allRows, filter, sortColumn, sortDirection]);
@@ -184,9 +198,10 @@ export function VmListPage() {
     const selectedNames = visible.filter(item => selected.has(item.name)).map(item => item.name);
     const hiddenSelectedCount = allRows.filter(item => selected.has(item.name)).length - selectedNames.length;
 
-    const startBatch = (action: LifecycleAction, names: readonly string[]): void => {
+    const startBatch = (action: BatchAction, names: readonly string[]): void => {
         setBatch({ action, total: names.length, settled: 0, results: null });
-        void vmStore.runBatch(action, names, settled => setBatch(b => b && { ...b, settled }))
+        const onProgress = (settled: number) => setBatch(b => b && { ...b, settled });
+        void (action === "delete" ? deleteVms(names, { removeDisks: deleteDisks }, onProgress) : vmStore.runBatch(action, names, onProgress))
             .then(results => setBatch(b => b && { ...b, settled: results.length, results }));
     };
 
@@ -249,12 +264,12 @@ export function VmListPage() {
                     <ToolbarGroup id="kvm-batch-actions">
                         {BATCH_ACTIONS.map(action => (
                             <ToolbarItem key={action}>
-                                <Button variant={action === "forceOff" ? "danger" : "secondary"} data-batch-action={action}
+                                <Button variant={action === "forceOff" || action === "delete" ? "danger" : "secondary"} data-batch-action={action}
                                     isDisabled={readOnly || selectedNames.length === 0 || batch !== null}
                                     onClick={() => batchNeedsConfirmation(action, hiddenSelectedCount)
                                         ? setConfirmBatch(action)
                                         : startBatch(action, selectedNames)}>
-                                    {actionLabel(action)}
+                                    {batchActionLabel(action)}
                                 </Button>
                             </ToolbarItem>
                         ))}
@@ -293,7 +308,7 @@ export function VmListPage() {
                         "data-cpu-percent": item.cpuPercent === null ? undefined : String(item.cpuPercent) })}
                     renderRow={(item, rowIndex) => (
                         <VmTableRow key={item.name} item={item} rowIndex={rowIndex} selected={selected.has(item.name)}
-                            readOnly={readOnly} onSelect={onSelect} onAction={lifecycle.request} />
+                            readOnly={readOnly} onSelect={onSelect} onAction={lifecycle.request} onCommand={cloneDelete.request} />
                     )} />
             </Table>
             {visible.length === 0 &&
@@ -301,13 +316,19 @@ export function VmListPage() {
                     <Button variant="link" onClick={() => setFilter({ text: "", state: "all" })}>{_("Clear all filters")}</Button>
                 </EmptyState>}
             {lifecycle.dialog}
+            {cloneDelete.dialog}
             {confirmBatch &&
                 <BatchConfirmDialog action={confirmBatch} names={selectedNames} hiddenCount={hiddenSelectedCount}
                     onConfirm={() => {
                         setConfirmBatch(null);
                         startBatch(confirmBatch, selectedNames);
                     }}
-                    onCancel={() => setConfirmBatch(null)} />}
+                    onCancel={() => setConfirmBatch(null)}>
+                    {confirmBatch === "delete" &&
+                        <Checkbox id="kvm-batch-delete-disks" isChecked={deleteDisks} onChange={(_event, checked) => setDeleteDisks(checked)}
+                            label={_("Also remove the disk files that only these virtual machines use")}
+                            description={_("A disk file that another virtual machine uses is kept, and so are CD-ROM images.")} />}
+                </BatchConfirmDialog>}
             {batch && <BatchDialog batch={batch} onClose={() => {
                 setBatch(null);
                 setSelected(new Set());

@@ -1,0 +1,91 @@
+// `kvm-manager-clone`, bundled as build.ts bundles it and run as a process on images in a temporary
+// directory, with the host's qemu-img: full and linked copies, nothing left behind on failure, an
+// existing file never overwritten, and bad arguments refused before anything is written.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+
+let work: string;
+let command: string;
+let dir: string;
+let original: string;
+
+beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "kvmm-clone-test-"));
+    await esbuild.build({
+        entryPoints: [join(__dirname, "..", "..", "helpers", "commands", "kvm-manager-clone.ts")],
+        bundle: true, platform: "node", target: ["node18"], format: "cjs", outdir: work, logLevel: "warning",
+    });
+    command = join(work, "kvm-manager-clone.js");
+});
+
+beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "kvmm clone \"dir\" $(id) "));
+    original = join(dir, "orig 'ü'.qcow2");
+    expect(spawnSync("qemu-img", ["create", "-q", "-f", "qcow2", original, "8M"]).status).toBe(0);
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(args: string[]) {
+    const result = spawnSync(process.execPath, [command, ...args, "--json"], { encoding: "utf8" });
+    return { status: result.status, answer: JSON.parse(result.stdout) as Record<string, unknown> };
+}
+
+function info(path: string): Record<string, unknown> {
+    return JSON.parse(spawnSync("qemu-img", ["info", "--output=json", path], { encoding: "utf8" }).stdout) as Record<string, unknown>;
+}
+
+const copies = (...list: { from: string; to: string; format?: string }[]) =>
+    ["--copies", JSON.stringify(list.map(c => ({ format: "qcow2", ...c })))];
+
+test("a full copy is a standalone image of the same format; a linked copy is an overlay on the original", () => {
+    const full = join(dir, "full.qcow2");
+    const linked = join(dir, "linked.qcow2");
+    expect(run(copies({ from: original, to: full }))).toEqual({
+        status: 0, answer: { ok: true, mode: "full", disks: [{ from: original, to: full, format: "qcow2" }] },
+    });
+    expect(info(full)).toMatchObject({ format: "qcow2", "virtual-size": 8 * 1024 * 1024 });
+    expect(info(full)["backing-filename"]).toBeUndefined();
+    expect(run([...copies({ from: original, to: linked }), "--mode", "linked"]).status).toBe(0);
+    expect(info(linked)).toMatchObject({ format: "qcow2", "backing-filename": original, "backing-filename-format": "qcow2" });
+});
+
+test("a failing copy removes every file made so far, the ones already copied too", () => {
+    const first = join(dir, "first.qcow2");
+    const second = join(dir, "second.qcow2");
+    const before = readdirSync(dir).sort();
+    const { status, answer } = run(copies({ from: original, to: first }, { from: join(dir, "missing.qcow2"), to: second }));
+    expect(status).toBe(1);
+    expect(answer.ok).toBe(false);
+    expect(String(answer.error)).toContain("missing.qcow2");
+    expect(readdirSync(dir).sort()).toEqual(before);
+});
+
+test("an existing target is never overwritten", () => {
+    const taken = join(dir, "taken.qcow2");
+    writeFileSync(taken, "someone's data");
+    const { status, answer } = run(copies({ from: original, to: taken }));
+    expect(status).toBe(1);
+    expect(answer).toMatchObject({ ok: false, code: "EEXIST" });
+    expect(String(answer.error)).toContain("already exists");
+    expect(readFileSync(taken, "utf8")).toBe("someone's data");
+});
+
+test.each([
+    [["--copies", "[]"], "--copies: the list"],
+    [["--copies", "{"], "--copies is not JSON"],
+    [copies({ from: "relative.qcow2", to: "/x/y.qcow2" }), "--copies: 0.from must be an absolute path"],
+    [copies({ from: "/a.qcow2", to: "/b.qcow2", format: "qcow2; rm" }), "--copies: 0.format must be an image format"],
+    [copies({ from: "/a.qcow2", to: "/b.qcow2" }, { from: "/c.qcow2", to: "/b.qcow2" }), "two copies have the same target"],
+    [[...copies({ from: "/a.qcow2", to: "/b.qcow2" }), "--mode", "thin"], "--mode must be full or linked"],
+    [[], "give --copies JSON"],
+])("usage errors are refused before anything is written: %j", (args, message) => {
+    const { status, answer } = run(args);
+    expect(status).toBe(2);
+    expect(answer).toMatchObject({ ok: false, code: "usage" });
+    expect(String(answer.error)).toContain(message);
+});

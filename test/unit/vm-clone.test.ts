@@ -1,0 +1,144 @@
+// The clone's plan and domain XML: checked by parsing the answer back, never by comparing strings.
+import { parseDomainXml } from "../../src/core/domain-xml";
+import { cloneDomainXml, CloneXmlError, defaultCloneName, diskFileStem, planClone, vmNameProblem } from "../../src/core/vm-clone";
+
+const ORIGINAL_NAME = `web "prod" $(id) #1 ü`;
+const XML = `<domain type='kvm'>
+  <name>web &quot;prod&quot; $(id) #1 ü</name>
+  <uuid>4b1c5a0e-93c1-4d6e-8a4f-2f7b0f7d3a11</uuid>
+  <metadata><app:x xmlns:app="urn:example">kept as it is</app:x></metadata>
+  <memory unit='KiB'>65536</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os firmware='efi'>
+    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
+    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>
+    <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/libvirt/qemu/nvram/web_VARS.fd</nvram>
+    <boot dev='hd'/>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/web &amp; "root".qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/srv/data/web-data.qcow2'/>
+      <backingStore type='file'><format type='qcow2'/><source file='/srv/data/base.qcow2'/><backingStore/></backingStore>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='/isos/debian.iso'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>
+    <interface type='network'>
+      <mac address='52:54:00:aa:bb:cc'/>
+      <source network='default'/>
+      <target dev='vnet3'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='bridge'>
+      <mac address='52:54:00:aa:bb:cd'/>
+      <source bridge='br0'/>
+      <model type='e1000'/>
+    </interface>
+  </devices>
+</domain>`;
+
+const original = parseDomainXml(XML);
+
+describe("planClone", () => {
+    test("writable file disks are copied beside the original, named after the new VM; CD-ROMs are shared", () => {
+        const plan = planClone(original, "web clone", "full");
+        expect(plan.copies).toEqual([
+            { target: "vda", from: `/var/lib/libvirt/images/web & "root".qcow2`, to: "/var/lib/libvirt/images/web_clone-vda.qcow2", format: "qcow2" },
+            { target: "vdb", from: "/srv/data/web-data.qcow2", to: "/srv/data/web_clone-vdb.qcow2", format: "qcow2" },
+        ]);
+        expect(plan.blockers).toEqual([]);
+        expect(plan.linkedPossible).toBe(true);
+    });
+
+    test("a raw disk keeps its format and .img in a full copy, and rules out a linked clone", () => {
+        const raw = { ...original, disks: [{ ...original.disks[0], format: "raw", source: "/img/a.img" }] };
+        const plan = planClone(raw, "b", "full");
+        expect(plan.copies.map(c => [c.to, c.format])).toEqual([["/img/b-vda.img", "raw"]]);
+        expect(plan.linkedPossible).toBe(false);
+        expect(planClone(raw, "b", "linked").copies[0].to).toBe("/img/b-vda.qcow2");
+    });
+
+    test("a block device, network or pool volume disk blocks the clone; a VM without disks can be cloned fully only", () => {
+        const blocked = { ...original, disks: [{ ...original.disks[0], sourceType: "block", source: "/dev/vg/web" }] };
+        expect(planClone(blocked, "b").blockers).toEqual([{ target: "vda", sourceType: "block" }]);
+        const empty = planClone({ ...original, disks: [] }, "b");
+        expect([empty.copies, empty.blockers, empty.linkedPossible]).toEqual([[], [], false]);
+    });
+
+    test("file stems are plain ASCII and never start with a dot or dash", () => {
+        expect(diskFileStem(`$(rm -rf /) "x" \u202Eevil`)).toBe("rm_-rf_x_evil");
+        expect(diskFileStem("..hidden")).toBe("hidden");
+        expect(diskFileStem("--help")).toBe("help");
+        expect(diskFileStem("über")).toBe("uber");
+        expect(diskFileStem("日本")).toBe("vm");
+        expect(diskFileStem("x".repeat(300))).toHaveLength(80);
+    });
+
+    test("names: the clone suggestion is free; libvirt's rules and uniqueness", () => {
+        expect(defaultCloneName("web", ["web", "web-clone", "web-clone-2"])).toBe("web-clone-3");
+        expect(vmNameProblem("a/b", [])).toBe("slash");
+        expect(vmNameProblem("web", ["web"])).toBe("taken");
+        expect(vmNameProblem(" web", [])).toBe("edge-space");
+        expect(vmNameProblem("ok $(x) #?%", [])).toBeNull();
+    });
+});
+
+describe("cloneDomainXml", () => {
+    test("full copy: new name, no UUID, no MACs, no nvram file, the copies' paths, nothing else changed", () => {
+        const plan = planClone(original, `clone "ü" $(id) & <b>`, "full");
+        const xml = cloneDomainXml(XML, { name: `clone "ü" $(id) & <b>`, copies: plan.copies, mode: "full" });
+        const clone = parseDomainXml(xml);
+        expect(clone.name).toBe(`clone "ü" $(id) & <b>`);
+        expect(clone.uuid).toBeNull();
+        expect(clone.interfaces.map(nic => [nic.type, nic.source, nic.mac, nic.model, nic.target])).toEqual([
+            ["network", "default", null, "virtio", null], ["bridge", "br0", null, "e1000", null],
+        ]);
+        expect(clone.disks.map(d => [d.target, d.source, d.format])).toEqual([
+            ["vda", plan.copies[0].to, "qcow2"], ["vdb", plan.copies[1].to, "qcow2"], ["sda", "/isos/debian.iso", "raw"],
+        ]);
+        expect(xml).not.toContain("backingStore");
+        expect(xml).not.toContain("web_VARS.fd");
+        expect(clone.firmware).toBe("uefi");
+        expect(clone.memoryKiB).toBe(original.memoryKiB);
+        expect(clone.bootOrder).toEqual(original.bootOrder);
+        expect(xml).toContain("kept as it is");
+        // The original's XML is left alone.
+        expect(parseDomainXml(XML).name).toBe(ORIGINAL_NAME);
+    });
+
+    test("linked clone: qcow2 overlays whose backing file is the original disk, keeping an existing chain", () => {
+        const plan = planClone(original, "lc", "linked");
+        const xml = cloneDomainXml(XML, { name: "lc", copies: plan.copies, mode: "linked" });
+        expect(parseDomainXml(xml).disks.map(d => [d.source, d.format])).toEqual([
+            ["/var/lib/libvirt/images/lc-vda.qcow2", "qcow2"], ["/srv/data/lc-vdb.qcow2", "qcow2"], ["/isos/debian.iso", "raw"],
+        ]);
+        // Read back as a document: each overlay's backingStore names the original, then the original's own chain.
+        const { XMLParser } = jest.requireActual<typeof import("fast-xml-parser")>("fast-xml-parser");
+        const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: n => n === "disk" }).parse(xml) as {
+            domain: { devices: { disk: { backingStore?: { "@type": string; format: { "@type": string }; source: { "@file": string };
+                backingStore: unknown } }[] } };
+        };
+        const [vda, vdb, cdrom] = doc.domain.devices.disk;
+        expect(vda.backingStore?.source["@file"]).toBe(`/var/lib/libvirt/images/web & "root".qcow2`);
+        expect(vda.backingStore?.format["@type"]).toBe("qcow2");
+        expect(vda.backingStore?.backingStore).toBe("");
+        expect(vdb.backingStore?.source["@file"]).toBe("/srv/data/web-data.qcow2");
+        expect(vdb.backingStore?.backingStore).toMatchObject({ source: { "@file": "/srv/data/base.qcow2" } });
+        expect(cdrom.backingStore).toBeUndefined();
+    });
+
+    test("XML that is not a domain is refused with a clear error", () => {
+        expect(() => cloneDomainXml("<network/>", { name: "x", copies: [], mode: "full" })).toThrow(CloneXmlError);
+        expect(() => cloneDomainXml("<domain><name>x</name", { name: "x", copies: [], mode: "full" })).toThrow(CloneXmlError);
+    });
+});
