@@ -12,6 +12,7 @@ import { SchedulesPage } from "./views/schedules/SchedulesPage";
 import { SettingsPage } from "./views/settings/SettingsPage";
 import { PoolDetailsPage } from "./views/storage-pools/PoolDetailsPage";
 import { StoragePoolsPage } from "./views/storage-pools/StoragePoolsPage";
+import { TemplatesPage } from "./views/templates/TemplatesPage";
 import { VmDetailsPage } from "./views/vm-details/VmDetailsPage";
 import { VmListPage } from "./views/vm-list/VmListPage";
 
@@ -31,6 +32,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         segment: "vm", navLabel: null, render: ([segment]) => {
             const name = routeName(segment);
             return name ? <VmDetailsPage key={name} name={name} /> : null;
+        },
+    },
+    { segment: "templates", navLabel: () => _("Templates"), render: () => <TemplatesPage /> },
+    {
+        segment: "template", navLabel: null, navParent: "templates", render: ([segment]) => {
+            const name = routeName(segment);
+            return name ? <TemplatesPage editing={name} /> : null;
         },
     },
     { segment: "schedules", navLabel: () => _("Schedules"), render: () => <SchedulesPage /> },

@@ -4,7 +4,7 @@
 import { decodeRouteSegment, encodeRouteSegment } from "../core/route-segment";
 
 // The first segment of each route that carries an object's name.
-export type NamedRouteKind = "vm" | "schedule" | "pool" | "network";
+export type NamedRouteKind = "vm" | "template" | "schedule" | "pool" | "network";
 
 export function namedRoutePath(kind: NamedRouteKind, name: string): string[] {
     return [kind, encodeRouteSegment(name)];

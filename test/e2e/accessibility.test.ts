@@ -57,7 +57,7 @@ test("navigation items and VM names are links with hrefs, reachable by keyboard"
     await openList(page, cockpit.pageAloneUrl);
     const nav = page.locator("nav[aria-label='KVM Manager'] a");
     const hrefs = await nav.evaluateAll(links => links.map(a => a.getAttribute("href")));
-    expect(hrefs).toEqual(["#/", "#/schedules", "#/backups", "#/alerts", "#/insights", "#/storage", "#/networks", "#/settings"]);
+    expect(hrefs).toEqual(["#/", "#/templates", "#/schedules", "#/backups", "#/alerts", "#/insights", "#/storage", "#/networks", "#/settings"]);
 
     // On a freshly loaded page the first Tab reaches the first navigation link; Tab moves along the
     // navigation, and Enter on Settings opens it.

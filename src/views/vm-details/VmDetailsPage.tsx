@@ -21,6 +21,7 @@ import { AlertsCard } from "./AlertsCard";
 import { DisksCard } from "./DisksCard";
 import { HistoryCard } from "./HistoryCard";
 import { NetworkInterfacesCard } from "./NetworkInterfacesCard";
+import { SaveAsTemplateButton } from "./SaveAsTemplateDialog";
 import { SnapshotsCard } from "./SnapshotsCard";
 import { allowedCommands, useCloneDelete } from "../vm-lifecycle/useCloneDelete";
 import { SuggestionsCard } from "./SuggestionsCard";
@@ -201,6 +202,7 @@ export function VmDetailsPage({ name }: { name: string }) {
                                 </Button>
                             </FlexItem>
                         ))}
+                        <FlexItem><SaveAsTemplateButton vmName={name} uuid={details.description?.uuid ?? null} readOnly={readOnly} /></FlexItem>
                     </Flex>
                 </FlexItem>
             </Flex>

@@ -30,6 +30,7 @@ import { deleteVms } from "../../state/vm-delete";
 import { snapshotCounts, vmStore, type VmRow } from "../../state/vm-store";
 import { BatchConfirmDialog, batchNeedsConfirmation } from "./BatchConfirmDialog";
 import { BatchDialog, type BatchState } from "./BatchDialog";
+import { CreateVmButton } from "../vm-create/CreateVmButton";
 import { VmActionsMenu } from "./VmActionsMenu";
 import { useCloneDelete, type VmCommand } from "../vm-lifecycle/useCloneDelete";
 
@@ -226,6 +227,7 @@ export function VmListPage() {
                     <EmptyStateBody>
                         {_("libvirt on this host has no virtual machines defined. Machines created with virt-install, virsh or Cockpit's Virtual machines page appear here at once.")}
                     </EmptyStateBody>
+                    <CreateVmButton />
                 </EmptyState>
             </PageSection>
         );
@@ -251,6 +253,7 @@ export function VmListPage() {
                 </Alert>}
             <Toolbar id="kvm-vm-toolbar">
                 <ToolbarContent>
+                    <ToolbarItem><CreateVmButton /></ToolbarItem>
                     <ToolbarItem>
                         <SearchInput
                             placeholder={_("Filter by name")}
