@@ -59,6 +59,6 @@ test("a missing directory is an empty listing", () => {
 test("an unknown kind and a missing --list are usage errors, answered in JSON too", () => {
     const unknown = run(["--list", "../etc", "--json"]);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout)).toEqual({ ok: false, error: "\"../etc\" is not a kind of document (schedules, backups, alerts)", code: "usage" });
+    expect(JSON.parse(unknown.stdout)).toEqual({ ok: false, error: "\"../etc\" is not a kind of document (schedules, templates, backups, alerts)", code: "usage" });
     expect(run(["--json"]).code).toBe(2);
 });
