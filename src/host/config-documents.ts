@@ -17,7 +17,7 @@ import { z } from "zod";
 import {
     documentFileName, documentNameProblem, serialiseDocument, validateDocument, type DocumentError, type DocumentKind,
 } from "../core/config/documents";
-import type { JsonSyntaxProblem } from "../core/json-text";
+import { jsonProblemText } from "./config-files";
 import cockpit, { _, type SpawnError } from "../lib/cockpit";
 import { runHelperJson } from "./helper-commands";
 
@@ -110,19 +110,6 @@ export async function deleteDocument(path: string, tag: string): Promise<void> {
         throw new DocumentWriteError(cockpit.format(_("$0 could not be removed: $1"), path, spawnError.message), false);
     } finally {
         file.close();
-    }
-}
-
-function jsonProblemText(problem: JsonSyntaxProblem): string {
-    switch (problem) {
-    case "empty": return _("the file is empty");
-    case "unexpected-character": return _("unexpected character");
-    case "unexpected-end": return _("the text ends before the JSON is complete");
-    case "unterminated-string": return _("a string is not closed on its line");
-    case "control-character-in-string": return _("a control character inside a string");
-    case "invalid-escape": return _("an invalid escape sequence in a string");
-    case "invalid-number": return _("an invalid number");
-    case "trailing-content": return _("more text after the end of the JSON value");
     }
 }
 

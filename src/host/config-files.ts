@@ -59,7 +59,7 @@ async function checkPath(path: string): Promise<PathKind> {
 }
 
 // The page's own words for core's JSON syntax problems (core's are English, for logs).
-function jsonProblemText(problem: JsonSyntaxProblem): string {
+export function jsonProblemText(problem: JsonSyntaxProblem): string {
     switch (problem) {
     case "empty": return _("the file is empty");
     case "unexpected-character": return _("unexpected character");

@@ -15,10 +15,9 @@ import { formatBytes } from "../../core/format";
 import { detachPlan } from "../../core/storage/disk-device";
 import { parseVolumeXml } from "../../core/storage/volume-xml";
 import { volumeUsers } from "../../core/storage/volume-users";
-import { ActionStatus, type ActionFailure } from "../../components/ActionStatus";
+import { ActionStatus } from "../../components/ActionStatus";
 import { AdminButton } from "../../components/AdminButton";
 import { NameSentence } from "../../components/DisplayName";
-import { toLibvirtError } from "../../libvirt/connection";
 import { getDomainXml } from "../../libvirt/domains";
 import { getVolumeXml, lookupVolumeByPath } from "../../libvirt/storage-volumes";
 import { readAllDomainDisks } from "../../state/domain-disks";
@@ -26,6 +25,7 @@ import { vmStore } from "../../state/vm-store";
 import { AddDiskDialog, type AddDiskRequest } from "./AddDiskDialog";
 import { ChangeMediumDialog } from "./ChangeMediumDialog";
 import { addDisk, changeMedium, removeDisk } from "./disk-actions";
+import { useDeviceChange } from "./useDeviceChange";
 
 const dash = "–";
 const bytes = (value: number | null | undefined): string => value == null ? dash : formatBytes(value, cockpit.language);
@@ -166,23 +166,11 @@ export function DisksCard({ name, state, description, blocks, readOnly, onDefini
     const active = isActive(state);
     const rows = useMemo(() => diskRows(description, definitions, active), [description, definitions, active]);
     const [dialog, setDialog] = useState<Dialog | null>(null);
-    const [pending, setPending] = useState<Pending | null>(null);
-    const [failure, setFailure] = useState<ActionFailure | null>(null);
-    const [notice, setNotice] = useState<string | null>(null);
-
-    const run = async (what: Pending, title: string, work: (domainPath: string) => Promise<string | null>): Promise<void> => {
+    const change = useDeviceChange<Pending>(name, onDefinitionChanged);
+    const { pending, failure, notice } = change;
+    const run = (what: Pending, title: string, work: (domainPath: string) => Promise<string | null>): Promise<void> => {
         setDialog(null);
-        setFailure(null);
-        setNotice(null);
-        setPending(what);
-        try {
-            setNotice(await work(await vmStore.resolvePath(name)));
-        } catch (err) {
-            setFailure({ title, message: toLibvirtError(err).message });
-        } finally {
-            setPending(null);
-            onDefinitionChanged();
-        }
+        return change.run(what, title, work);
     };
 
     const add = (request: AddDiskRequest): void => {
@@ -226,10 +214,10 @@ export function DisksCard({ name, state, description, blocks, readOnly, onDefini
                 <CardTitle>{_("Disks")}</CardTitle>
             </CardHeader>
             <CardBody>
-                <ActionStatus id="kvm-disks" pendingText={pending && pendingText(pending)} failure={failure} onDismiss={() => setFailure(null)} />
+                <ActionStatus id="kvm-disks" pendingText={pending && pendingText(pending)} failure={failure} onDismiss={change.dismissFailure} />
                 {notice &&
                     <Alert isInline variant="info" id="kvm-disks-notice" title={notice}
-                        actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />}
+                        actionClose={<AlertActionCloseButton onClose={change.dismissNotice} />} />}
                 {rows.length === 0
                     ? <span className="kvm-muted">{_("No disks")}</span>
                     : <Table variant="compact" aria-label={_("Disks")}>

@@ -22,7 +22,7 @@ import { AFFECT_CONFIG, AFFECT_LIVE } from "../../core/domain-modify-flags";
 import { attachDevice, detachDevice, updateDevice } from "../../libvirt/domain-devices";
 import { getDomainXml, type InterfaceAddresses } from "../../libvirt/domains";
 import { readDomainInterfaces, readNetworks } from "../../state/networks";
-import { vmStore } from "../../state/vm-store";
+import { useDeviceChange } from "./useDeviceChange";
 
 const dash = "–";
 
@@ -215,23 +215,11 @@ export function NetworkInterfacesCard({ name, state, description, addresses, rea
     const nics = description?.interfaces ?? [];
     const running = isActive(state);
     const [dialog, setDialog] = useState<Dialog | null>(null);
-    const [pending, setPending] = useState<Pending | null>(null);
-    const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
-    const [notice, setNotice] = useState<string | null>(null);
-
-    const run = async (what: Pending, work: (path: string) => Promise<string | null>): Promise<void> => {
+    const change = useDeviceChange<Pending>(name, onDefinitionChanged);
+    const { pending, failure, notice } = change;
+    const run = (what: Pending, work: (path: string) => Promise<string | null>): Promise<void> => {
         setDialog(null);
-        setFailure(null);
-        setNotice(null);
-        setPending(what);
-        try {
-            setNotice(await work(await vmStore.resolvePath(name)));
-        } catch (err) {
-            setFailure({ title: failureTitle(what), message: toLibvirtError(err).message });
-        } finally {
-            setPending(null);
-            onDefinitionChanged();
-        }
+        return change.run(what, failureTitle(what), work);
     };
 
     const remove = (mac: string) => void run({ action: "remove", mac }, async path => {
@@ -258,10 +246,10 @@ export function NetworkInterfacesCard({ name, state, description, addresses, rea
                 {pending && <div className="kvm-pending" id="kvm-nic-pending"><Spinner size="sm" /> {pendingText(pending)}</div>}
                 {failure &&
                     <Alert isInline variant="danger" id="kvm-nic-failure" title={failure.title}
-                        actionClose={<AlertActionCloseButton onClose={() => setFailure(null)} />}>{failure.message}</Alert>}
+                        actionClose={<AlertActionCloseButton onClose={change.dismissFailure} />}>{failure.message}</Alert>}
                 {notice &&
                     <Alert isInline variant="info" id="kvm-nic-notice" title={notice}
-                        actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />}
+                        actionClose={<AlertActionCloseButton onClose={change.dismissNotice} />} />}
                 {nics.length === 0
                     ? <span className="kvm-muted" id="kvm-nic-none">{_("No network interfaces")}</span>
                     : <Table variant="compact" aria-label={_("Network interfaces")}>
