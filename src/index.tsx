@@ -1,3 +1,5 @@
+// First: schemas built by the modules below must see it (see the module).
+import "./lib/zod-jitless";
 import "@patternfly/patternfly/patternfly.css";
 import "@patternfly/patternfly/patternfly-charts.css";
 import "./lib/cockpit-fonts.css";

@@ -13,7 +13,6 @@
 // temporary file and renames it over the old one, and refuses with "change-conflict" when the file's
 // tag is no longer the one read ("-": the file must not exist yet). A damaged entry that is not a
 // regular file is listed without a tag, so the page never replaces a FIFO or a link it could not read.
-import { z } from "zod";
 import {
     documentFileName, documentNameProblem, serialiseDocument, validateDocument, type DocumentError, type DocumentKind,
 } from "../core/config/documents";
@@ -21,8 +20,6 @@ import { jsonProblemText } from "./config-files";
 import cockpit, { _, type SpawnError } from "../lib/cockpit";
 import { runHelperJson } from "./helper-commands";
 
-// The page's CSP forbids eval; zod would otherwise try to compile its parsers with new Function.
-z.config({ jitless: true });
 
 export const CONFIG_DIR = "/etc/kvm-manager";
 export const NEW_DOCUMENT_TAG = "-";
