@@ -15,7 +15,7 @@ import { localDateTime } from "../../core/schedule/zoned-time";
 import { DocumentWriteError, NEW_DOCUMENT_TAG } from "../../host/config-documents";
 import { saveSchedule } from "../../host/schedules";
 import { formatHostTime, OPERATION_TYPES, operationTypeLabel, shortMonthsSentence, weekdayName, type OperationType } from "./schedule-labels";
-import { VmPicker } from "./VmPicker";
+import { VmPicker, type VmNames } from "../../components/VmPicker";
 
 type Frequency = ScheduleDocument["when"]["frequency"];
 
@@ -139,14 +139,11 @@ function fieldKey(issue: DocumentIssue): string {
     return field === "operation" || field === "when" ? `${field}.${sub ?? ""}` : field;
 }
 
-export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVms, existingNames, onClose, onSaved }: {
+export function ScheduleFormDialog({ edited, timeZone, vms, existingNames, onClose, onSaved }: {
     // null: a new schedule.
     edited: EditedSchedule | null;
     timeZone: string;
-    vms: readonly string[] | null;
-    // Why the VM list could not be read, or null.
-    vmsError: string | null;
-    onReloadVms: () => void;
+    vms: VmNames;
     existingNames: readonly string[];
     onClose: () => void;
     onSaved: (name: string) => void;
@@ -267,14 +264,9 @@ export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVm
                             {helper("operation.job", _("The backup job names the VMs it backs up."))}
                         </FormGroup>
                         : <FormGroup label={_("Virtual machines")} fieldId="kvm-schedule-vms-filter" isRequired>
-                            <VmPicker id="kvm-schedule-vms" available={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
+                            <VmPicker id="kvm-schedule-vms" names={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
                                 onChange={picked => set({ vms: picked }, "vms")} />
                             {helper("vms")}
-                            {vmsError &&
-                                <Alert isInline isPlain variant="danger" title={_("The list of VMs could not be read")} id="kvm-schedule-vms-error"
-                                    actionLinks={<Button variant="link" isInline onClick={onReloadVms}>{_("Try again")}</Button>}>
-                                    {vmsError}
-                                </Alert>}
                         </FormGroup>}
                     <FormGroup label={_("Repeat")} fieldId="kvm-schedule-frequency">
                         <FormSelect id="kvm-schedule-frequency" value={form.frequency}
