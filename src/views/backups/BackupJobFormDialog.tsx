@@ -2,17 +2,14 @@
 // prune options) and whether it is on. What the admin typed is checked with the job's schema (core) as
 // they type and worded here; the file is written with the tag it was read with, so an edit made
 // elsewhere meanwhile is refused rather than overwritten.
-import {
-    Alert, Button, Checkbox, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, Modal, ModalBody, ModalFooter,
-    ModalHeader, ModalVariant, Switch, TextInput,
-} from "@patternfly/react-core";
-import { useState } from "react";
+import { Checkbox, FormGroup, FormHelperText, HelperText, HelperTextItem, Switch, TextInput } from "@patternfly/react-core";
 import cockpit, { _ } from "../../lib/cockpit";
+import { DocumentFormModal, fieldIssues, useDocumentForm } from "../../components/DocumentForm";
 import { VmPicker, type VmNames } from "../../components/VmPicker";
 import { BACKUP_JOB_KIND, DEFAULT_BACKUP_TARGET, type BackupJob } from "../../core/backup/backup-job";
 import { KEEP_OPTIONS, type KeepOption } from "../../core/backup/prune";
 import { DOCUMENT_NAME_MAX_BYTES, documentNameProblem, validateDocument, type DocumentIssue } from "../../core/config/documents";
-import { DocumentWriteError, NEW_DOCUMENT_TAG } from "../../host/config-documents";
+import { NEW_DOCUMENT_TAG } from "../../host/config-documents";
 import { saveBackupJob } from "../../host/backups";
 
 // The schema's bound for a keep-* count.
@@ -98,17 +95,7 @@ export function BackupJobFormDialog({ edited, vms, existingNames, onClose, onSav
     onClose: () => void;
     onSaved: (name: string) => void;
 }) {
-    const [form, setFormState] = useState<JobForm>(() => formOf(edited));
-    const [saving, setSaving] = useState(false);
-    const [saveError, setSaveError] = useState<string | null>(null);
-    // Errors show on fields once they were touched or Save was pressed, not on a fresh form.
-    const [touched, setTouched] = useState<Set<string>>(new Set());
-    const [submitted, setSubmitted] = useState(false);
-    const set = (change: Partial<JobForm>, ...fields: string[]): void => {
-        setFormState(f => ({ ...f, ...change }));
-        setTouched(t => new Set([...t, ...fields]));
-        setSaveError(null);
-    };
+    const { form, set, visible, saving, saveError, submitted, submit } = useDocumentForm<JobForm>(() => formOf(edited));
 
     const checked = validateDocument(BACKUP_JOB_KIND, documentOf(form));
     const issues = new Map<string, string>();
@@ -121,92 +108,65 @@ export function BackupJobFormDialog({ edited, vms, existingNames, onClose, onSav
     const nameProblem = edited ? null
         : documentNameProblem(form.name) !== null ? nameRules
             : existingNames.includes(form.name) ? _("A backup job of this name exists already.") : null;
-    const show = (key: string): boolean => (submitted || touched.has(key)) && issues.has(key);
-    const validated = (key: string): "error" | "default" => (show(key) ? "error" : "default");
-    const helper = (key: string, normal?: string) => (show(key) || normal
-        ? <FormHelperText><HelperText><HelperTextItem variant={show(key) ? "error" : "default"}>{show(key) ? issues.get(key) : normal}</HelperTextItem></HelperText></FormHelperText>
-        : null);
-    const showName = (submitted || touched.has("name")) && nameProblem !== null;
+    const { show, validated, helper } = fieldIssues(issues, visible);
+    const showName = visible("name") && nameProblem !== null;
     const keepErrors = KEEP_OPTIONS.filter(o => show(`prune.${o}`));
 
-    const save = async (): Promise<void> => {
-        setSubmitted(true);
-        if (!checked.ok || nameProblem || issues.size > 0) return;
-        setSaving(true);
-        setSaveError(null);
-        try {
-            await saveBackupJob(form.name, checked.value, edited?.tag ?? NEW_DOCUMENT_TAG);
-            onSaved(form.name);
-        } catch (error) {
-            setSaveError(error instanceof DocumentWriteError ? error.message : String((error as Error).message ?? error));
-        } finally {
-            setSaving(false);
-        }
-    };
+    const save = (): Promise<void> => submit(checked.ok && !nameProblem && issues.size === 0, async () => {
+        if (!checked.ok) return;
+        await saveBackupJob(form.name, checked.value, edited?.tag ?? NEW_DOCUMENT_TAG);
+        onSaved(form.name);
+    });
 
     const title = edited ? cockpit.format(_("Edit backup job “$0”"), edited.name) : _("Create backup job");
     return (
-        <Modal isOpen variant={ModalVariant.medium} onClose={onClose} aria-labelledby="kvm-backup-job-form-title" id="kvm-backup-job-form">
-            <ModalHeader title={title} labelId="kvm-backup-job-form-title" />
-            <ModalBody>
-                <Form id="kvm-backup-job-form-fields" isHorizontal onSubmit={event => {
-                    event.preventDefault();
-                    void save();
-                }}>
-                    <FormGroup label={_("Name")} fieldId="kvm-backup-job-name" isRequired>
-                        <TextInput id="kvm-backup-job-name" value={form.name} isDisabled={edited !== null} isRequired
-                            validated={showName ? "error" : "default"} onChange={(_event, name) => set({ name }, "name")} />
-                        {!edited &&
-                            <FormHelperText><HelperText><HelperTextItem variant={showName ? "error" : "default"}>
-                                {showName ? nameProblem : nameRules}
-                            </HelperTextItem></HelperText></FormHelperText>}
-                    </FormGroup>
-                    <FormGroup label={_("Virtual machines")} fieldId="kvm-backup-job-vms-filter" isRequired>
-                        <VmPicker id="kvm-backup-job-vms" names={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
-                            onChange={picked => set({ vms: picked }, "vms")} />
-                        {helper("vms")}
-                    </FormGroup>
-                    <FormGroup label={_("Target directory")} fieldId="kvm-backup-job-target" isRequired>
-                        <TextInput id="kvm-backup-job-target" value={form.target} validated={validated("target")} className="kvm-technical"
-                            onChange={(_event, target) => set({ target }, "target")} />
-                        {helper("target", _("An existing local directory, or a mounted share or disk (an unmounted one is refused). QEMU writes a running VM's backup as its own user, so it must be able to reach the directory: every directory above it must let others through (e.g. mode 0711)."))}
-                    </FormGroup>
-                    <FormGroup label={_("Compression")} fieldId="kvm-backup-job-compression">
-                        <Switch id="kvm-backup-job-compression" isChecked={form.compression} label={_("Compress the disk images (smaller, slower)")}
-                            onChange={(_event, compression) => set({ compression })} />
-                    </FormGroup>
-                    <FormGroup label={_("Retention")} role="group" fieldId="kvm-backup-job-keep-last">
-                        <div className="kvm-keep-fields">
-                            {KEEP_OPTIONS.map(option => (
-                                <div key={option} className="kvm-keep-field">
-                                    <label htmlFor={`kvm-backup-job-${option}`}>{keepLabel(option)}</label>
-                                    <TextInput id={`kvm-backup-job-${option}`} inputMode="numeric" value={form.keep[option]} isDisabled={form.keepAll}
-                                        validated={validated(`prune.${option}`)} onChange={(_event, text) => set({ keep: { ...form.keep, [option]: text } }, `prune.${option}`)} />
-                                </div>
-                            ))}
+        <DocumentFormModal idPrefix="kvm-backup-job" title={title} saving={saving} saveError={saveError}
+            saveErrorTitle={_("The backup job could not be saved")} formError={submitted ? issues.get("") ?? null : null}
+            onSubmit={() => void save()} onClose={onClose}>
+            <FormGroup label={_("Name")} fieldId="kvm-backup-job-name" isRequired>
+                <TextInput id="kvm-backup-job-name" value={form.name} isDisabled={edited !== null} isRequired
+                    validated={showName ? "error" : "default"} onChange={(_event, name) => set({ name }, "name")} />
+                {!edited &&
+                    <FormHelperText><HelperText><HelperTextItem variant={showName ? "error" : "default"}>
+                        {showName ? nameProblem : nameRules}
+                    </HelperTextItem></HelperText></FormHelperText>}
+            </FormGroup>
+            <FormGroup label={_("Virtual machines")} fieldId="kvm-backup-job-vms-filter" isRequired>
+                <VmPicker id="kvm-backup-job-vms" names={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
+                    onChange={picked => set({ vms: picked }, "vms")} />
+                {helper("vms")}
+            </FormGroup>
+            <FormGroup label={_("Target directory")} fieldId="kvm-backup-job-target" isRequired>
+                <TextInput id="kvm-backup-job-target" value={form.target} validated={validated("target")} className="kvm-technical"
+                    onChange={(_event, target) => set({ target }, "target")} />
+                {helper("target", _("An existing local directory, or a mounted share or disk (an unmounted one is refused). QEMU writes a running VM's backup as its own user, so it must be able to reach the directory: every directory above it must let others through (e.g. mode 0711)."))}
+            </FormGroup>
+            <FormGroup label={_("Compression")} fieldId="kvm-backup-job-compression">
+                <Switch id="kvm-backup-job-compression" isChecked={form.compression} label={_("Compress the disk images (smaller, slower)")}
+                    onChange={(_event, compression) => set({ compression })} />
+            </FormGroup>
+            <FormGroup label={_("Retention")} role="group" fieldId="kvm-backup-job-keep-last">
+                <div className="kvm-keep-fields">
+                    {KEEP_OPTIONS.map(option => (
+                        <div key={option} className="kvm-keep-field">
+                            <label htmlFor={`kvm-backup-job-${option}`}>{keepLabel(option)}</label>
+                            <TextInput id={`kvm-backup-job-${option}`} inputMode="numeric" value={form.keep[option]} isDisabled={form.keepAll}
+                                validated={validated(`prune.${option}`)} onChange={(_event, text) => set({ keep: { ...form.keep, [option]: text } }, `prune.${option}`)} />
                         </div>
-                        <Checkbox id="kvm-backup-job-keep-all" label={_("Keep every backup")} isChecked={form.keepAll}
-                            onChange={(_event, keepAll) => set({ keepAll })} />
-                        <FormHelperText><HelperText>
-                            {keepErrors.length > 0
-                                ? <HelperTextItem variant="error">{cockpit.format(_("$0: $1"), keepErrors.map(keepLabel).join(", "), issues.get(`prune.${keepErrors[0]}`) ?? "")}</HelperTextItem>
-                                : <HelperTextItem>{_("As in Proxmox VE, per VM: Last keeps the newest N backups; the others keep the newest backup of each of the last N hours, days, weeks, months or years that have one, among the backups not kept already. Empty fields are not used; all empty keeps every backup. Protected backups and the newest verified one are always kept.")}</HelperTextItem>}
-                        </HelperText></FormHelperText>
-                    </FormGroup>
-                    <FormGroup label={_("Enabled")} fieldId="kvm-backup-job-enabled">
-                        <Switch id="kvm-backup-job-enabled" isChecked={form.enabled} label={_("Backs up its VMs when it runs (off: every run skips them)")}
-                            onChange={(_event, enabled) => set({ enabled })} />
-                    </FormGroup>
-                    {submitted && issues.has("") && <Alert isInline variant="danger" title={issues.get("") ?? ""} />}
-                    {saveError && <Alert isInline variant="danger" id="kvm-backup-job-save-error" title={_("The backup job could not be saved")}>{saveError}</Alert>}
-                </Form>
-            </ModalBody>
-            <ModalFooter>
-                <Button variant="primary" id="kvm-backup-job-save" type="submit" form="kvm-backup-job-form-fields" isLoading={saving} isDisabled={saving}>
-                    {_("Save")}
-                </Button>
-                <Button variant="link" onClick={onClose}>{_("Cancel")}</Button>
-            </ModalFooter>
-        </Modal>
+                    ))}
+                </div>
+                <Checkbox id="kvm-backup-job-keep-all" label={_("Keep every backup")} isChecked={form.keepAll}
+                    onChange={(_event, keepAll) => set({ keepAll })} />
+                <FormHelperText><HelperText>
+                    {keepErrors.length > 0
+                        ? <HelperTextItem variant="error">{cockpit.format(_("$0: $1"), keepErrors.map(keepLabel).join(", "), issues.get(`prune.${keepErrors[0]}`) ?? "")}</HelperTextItem>
+                        : <HelperTextItem>{_("As in Proxmox VE, per VM: Last keeps the newest N backups; the others keep the newest backup of each of the last N hours, days, weeks, months or years that have one, among the backups not kept already. Empty fields are not used; all empty keeps every backup. Protected backups and the newest verified one are always kept.")}</HelperTextItem>}
+                </HelperText></FormHelperText>
+            </FormGroup>
+            <FormGroup label={_("Enabled")} fieldId="kvm-backup-job-enabled">
+                <Switch id="kvm-backup-job-enabled" isChecked={form.enabled} label={_("Backs up its VMs when it runs (off: every run skips them)")}
+                    onChange={(_event, enabled) => set({ enabled })} />
+            </FormGroup>
+        </DocumentFormModal>
     );
 }
