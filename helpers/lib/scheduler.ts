@@ -21,6 +21,7 @@ import { scheduledSnapshotName, scheduleSnapshotMark, snapshotsBeyondKeep, type 
 import { decideTick } from "../../src/core/schedule/tick";
 import { HOUR_MS } from "../../src/core/schedule/zoned-time";
 import { isValidDocument, listDocuments, readDocument, type DamagedDocument, type ValidDocument } from "./config-documents";
+import { isBackupRunning } from "./backup/vm-lock";
 import { appendDurable, readFileNoFollow, writeStateFile } from "./durable-fs";
 import { acquireLock, LockBusyError, type HeldLock } from "./lock";
 import type { Logger } from "./log";
@@ -28,7 +29,8 @@ import { ensureStateDir } from "./paths";
 import { PolicyInvalidError, readRetentionPolicy } from "./retention-runner";
 import { runVirsh, VirshError } from "./virsh";
 
-// skipped: the backup job left the VM out (kvm-manager-backup's answer says why).
+// skipped: the backup job left the VM out (kvm-manager-backup's answer says why), or a shutdown or
+// reboot was not done because a backup of the VM was running.
 export type RunResult = "ok" | "failed" | "skipped";
 export const RUN_RESULTS: readonly RunResult[] = ["ok", "failed", "skipped"];
 
@@ -290,13 +292,19 @@ async function runBackupJob(job: string): Promise<{ vm: string; result: RunResul
     return [{ vm: "", result: "failed", message: answer.error ?? (lastLine(run.stderr) || `${BACKUP_COMMAND} reported a failure`) }];
 }
 
+// Shutdown covers "force off" too (its `then`).
+const INTERRUPTS_BACKUP: ReadonlySet<ScheduleOperation["type"]> = new Set(["shutdown", "reboot"]);
+
 async function runOnVm(ctx: SchedulerContext, doc: ValidDocument<ScheduleDocument>, vm: string, uuids: Map<string, string> | Error,
     occurrence: number | null): Promise<RunRecord> {
     const start = new Date().toISOString();
     let outcome: { result: RunResult; message: string };
     const uuid = uuids instanceof Error ? null : uuids.get(vm);
     const op = doc.value.operation;
-    if (uuids instanceof Error) outcome = { result: "failed", message: libvirtMessage(uuids) };
+    // Checked before virsh is asked anything: a backup copying the disks of a VM that is shut down or
+    // rebooted under it would be inconsistent or fail. The next occurrence tries again.
+    if (INTERRUPTS_BACKUP.has(op.type) && isBackupRunning(ctx.stateDir, vm)) outcome = { result: "skipped", message: "a backup of this VM is running" };
+    else if (uuids instanceof Error) outcome = { result: "failed", message: libvirtMessage(uuids) };
     else if (!uuid) outcome = { result: "failed", message: "there is no VM of this name" };
     else if (op.type === "backup") throw new Error("a backup schedule runs its job, not each VM");
     else {

@@ -1,10 +1,11 @@
 // The page's side of backups: everything goes through `kvm-manager-backup ... --json` (the helper reads
 // the targets and runs qemu-img and virsh as root); jobs are written as documents
 // (src/host/config-documents.ts) and their schedules are listed through the scheduler.
-import type { BackupJob } from "../core/backup/backup-job";
+import { BACKUP_JOB_KIND, type BackupJob } from "../core/backup/backup-job";
 import type { LifecycleAction } from "../core/domain-state";
 import { uuidFromDomainPath } from "../core/virsh-lifecycle";
 import cockpit, { _, type SpawnError } from "../lib/cockpit";
+import { deleteDocument, writeDocument } from "./config-documents";
 import { HelperCommandError, runHelperJson } from "./helper-commands";
 
 const BACKUP = "kvm-manager-backup";
@@ -52,6 +53,16 @@ export interface BackupListing {
 export interface RunAnswer {
     ok: boolean;
     results: { vm: string; result: "ok" | "failed" | "skipped"; message: string; backup?: string }[];
+}
+
+// `tag`: the job's file as listed (NEW_DOCUMENT_TAG for a new job); a stale one is a conflict.
+export function saveBackupJob(name: string, value: BackupJob, tag: string): Promise<string> {
+    return writeDocument(BACKUP_JOB_KIND, name, value, tag);
+}
+
+// The job's backups stay on the target; a schedule that runs it fails until it is changed.
+export function deleteBackupJob(path: string, tag: string): Promise<void> {
+    return deleteDocument(path, tag);
 }
 
 export function listBackups(): Promise<BackupListing> {

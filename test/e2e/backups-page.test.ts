@@ -1,8 +1,10 @@
 // The Backups page on the real stack: a job from /etc/kvm-manager/backups with its last run; "Back up
 // now" makes a verified backup that the list shows; protect keeps it from deletion; verify says so;
 // restore as a new VM through the dialog defines it; the VM list refuses to shut down a VM whose backup
-// runs, with that reason. No serious axe violations, light and dark; screenshots of both.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// runs, with that reason; a backup job is created, edited and deleted on the page, and a change made to
+// its file elsewhere while the form is open is refused and kept. No serious axe violations, light and
+// dark; screenshots of both, and of the job form.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockVm } from "../../helpers/lib/backup/vm-lock";
 import { assertNoSeriousAxeViolations } from "../support/axe";
@@ -14,12 +16,16 @@ import { startPageSession, type PageSession } from "../support/session";
 import { defineTinyVm, removeVm, TEST_PREFIX, uuidOf, virshOn } from "../support/virsh";
 
 const JOBS_DIR = "/etc/kvm-manager/backups";
-const JOB = "kvmm-test nightly ü";
+// The job's run history (/var/lib/kvm-manager/backup/runs.ndjson) outlives a run of this file: a name
+// of this run's own starts with no last run.
+const JOB = `kvmm-test nightly ü ${process.pid}`;
 const JOB_FILE = join(JOBS_DIR, `${JOB}.json`);
 const WEB = `${TEST_PREFIX}bkpage web "1"`;
 const DB = `${TEST_PREFIX}bkpage db`;
 const COPY = `${TEST_PREFIX}bkpage web copy`;
 const ALL = [WEB, DB, COPY];
+const NEW_JOB = "kvmm-test weekly «ü» $(x) #?%";
+const NEW_JOB_FILE = join(JOBS_DIR, `${NEW_JOB}.json`);
 
 let session: PageSession;
 let cockpit: CockpitServer;
@@ -37,6 +43,24 @@ async function setTheme(dark: boolean): Promise<void> {
 }
 
 const backupRows = () => tab.page.locator("#kvm-backup-list tbody tr");
+const newJobRow = () => tab.page.locator("#kvm-backup-jobs tbody tr", { hasText: "kvmm-test weekly" });
+const jobForm = () => tab.page.locator("#kvm-backup-job-form");
+const readNewJob = (): unknown => JSON.parse(readFileSync(NEW_JOB_FILE, "utf8"));
+
+function css(text: string): string {
+    return text.replace(/["\\]/g, c => `\\${c}`);
+}
+
+async function jobAction(action: "Edit" | "Delete"): Promise<void> {
+    await newJobRow().locator(".kvm-backup-job-menu").click();
+    await tab.page.getByRole("menuitem", { name: action }).click();
+}
+
+async function pickVm(vm: string): Promise<void> {
+    const box = jobForm().locator(`.kvm-vm-picker-list input[data-vm-name="${css(vm)}"]`);
+    await box.waitFor({ timeout: 30_000 });
+    await box.check();
+}
 
 beforeAll(async () => {
     await Promise.all(ALL.map(name => removeVm(name)));
@@ -60,6 +84,7 @@ afterAll(async () => {
     await session?.close();
     await Promise.all(ALL.map(name => removeVm(name)));
     rmSync(JOB_FILE, { force: true });
+    rmSync(NEW_JOB_FILE, { force: true });
     if (work) rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
@@ -122,11 +147,94 @@ test("the VM list refuses to shut down a VM whose backup runs, and says why", as
     }
 });
 
+test("a backup job is created on the page, its fields checked in the page's words; Schedule it links to the Schedules page", async () => {
+    const { page } = tab;
+    await openBackups();
+    await page.locator("#kvm-backup-job-create").click();
+    await jobForm().waitFor();
+    expect(await page.locator("#kvm-backup-job-target").inputValue()).toBe("/var/backups/kvm-manager");
+    await page.locator("#kvm-backup-job-save").click();
+    await jobForm().getByText("Choose at least one VM.").waitFor();
+    await jobForm().locator(".pf-m-error", { hasText: "Up to 200 bytes" }).waitFor();
+    await page.locator("#kvm-backup-job-name").fill(NEW_JOB);
+    await pickVm(WEB);
+    await page.locator("#kvm-backup-job-target").fill("backups/../elsewhere");
+    await page.locator("#kvm-backup-job-keep-last").fill("1.5");
+    await jobForm().getByText("An absolute directory path", { exact: false }).waitFor();
+    await jobForm().getByText("Last: A whole number from 0 to 100000, or empty.").waitFor();
+    await assertNoSeriousAxeViolations(page, "backup job form, with errors");
+    await screenshot(page, "backup-job-form-errors");
+    await page.locator("#kvm-backup-job-target").fill(join(work, "target"));
+    await page.locator("#kvm-backup-job-keep-last").fill("2");
+    await page.locator("#kvm-backup-job-keep-weekly").fill("4");
+    await jobForm().locator("label.pf-v6-c-switch[for='kvm-backup-job-compression']").click();
+    await page.locator("#kvm-backup-job-save").click();
+    await jobForm().waitFor({ state: "detached" });
+    expect(readNewJob()).toEqual({
+        version: 1, vms: [WEB], target: join(work, "target"), compression: true, prune: { "keep-last": 2, "keep-weekly": 4 }, enabled: true,
+    });
+    const notice = page.locator("#kvm-backups-notice", { hasText: "saved" });
+    expect(await notice.getByRole("link", { name: "Schedule it" }).getAttribute("href")).toBe("#/schedules");
+    expect(await newJobRow().innerText()).toContain("keep-last=2, keep-weekly=4");
+});
+
+test("editing the job rewrites its file; the name stays", async () => {
+    const { page } = tab;
+    await jobAction("Edit");
+    await jobForm().waitFor();
+    expect(await page.locator("#kvm-backup-job-name").isDisabled()).toBe(true);
+    expect(await page.locator("#kvm-backup-job-keep-weekly").inputValue()).toBe("4");
+    await pickVm(DB);
+    await page.locator("#kvm-backup-job-keep-weekly").fill("");
+    await page.locator("#kvm-backup-job-keep-daily").fill("7");
+    await jobForm().locator("label.pf-v6-c-switch[for='kvm-backup-job-enabled']").click();
+    await page.locator("#kvm-backup-job-save").click();
+    await jobForm().waitFor({ state: "detached" });
+    expect(readNewJob()).toEqual({
+        version: 1, vms: [WEB, DB], target: join(work, "target"), compression: true, prune: { "keep-last": 2, "keep-daily": 7 }, enabled: false,
+    });
+    expect(await page.locator("#kvm-backups-notice").getByRole("link", { name: "Schedule it" }).count()).toBe(0);
+    await newJobRow().getByText("Disabled").waitFor();
+});
+
+test("a change made to the file while the form is open is not overwritten", async () => {
+    const { page } = tab;
+    await openBackups();
+    await jobAction("Edit");
+    await jobForm().waitFor();
+    const elsewhere = { version: 1, vms: [DB], target: join(work, "target"), compression: false, prune: { "keep-last": 9 }, enabled: true };
+    writeFileSync(NEW_JOB_FILE, JSON.stringify(elsewhere));
+    await page.locator("#kvm-backup-job-keep-last").fill("3");
+    await page.locator("#kvm-backup-job-save").click();
+    await page.locator("#kvm-backup-job-save-error", { hasText: "was changed elsewhere since it was read" }).waitFor();
+    expect(readNewJob()).toEqual(elsewhere);
+    await jobForm().getByRole("button", { name: "Cancel" }).click();
+    await jobForm().waitFor({ state: "detached" });
+});
+
+test("deleting the job removes its file and its row", async () => {
+    const { page } = tab;
+    await openBackups();
+    await jobAction("Delete");
+    await page.locator("#kvm-confirm-button").click();
+    await page.locator("#kvm-backups-notice", { hasText: "deleted" }).waitFor();
+    expect(existsSync(NEW_JOB_FILE)).toBe(false);
+    await newJobRow().waitFor({ state: "detached" });
+    // The other job is untouched.
+    expect(existsSync(JOB_FILE)).toBe(true);
+});
+
 test.each([false, true])("no serious axe violations, and a screenshot (dark: %s)", async dark => {
     await setTheme(dark);
     await openBackups();
     await tab.page.waitForFunction(() => document.querySelectorAll("#kvm-backup-list tbody tr").length >= 2);
     await assertNoSeriousAxeViolations(tab.page, `backups page (${dark ? "dark" : "light"})`);
     await screenshot(tab.page, dark ? "backups-dark" : "backups");
+    await tab.page.locator("#kvm-backup-job-create").click();
+    await jobForm().waitFor();
+    await pickVm(WEB);
+    await assertNoSeriousAxeViolations(tab.page, `backup job form (${dark ? "dark" : "light"})`);
+    await screenshot(tab.page, dark ? "backup-job-form-dark" : "backup-job-form");
+    await jobForm().getByRole("button", { name: "Cancel" }).click();
     await setTheme(false);
 });

@@ -1,10 +1,12 @@
 // The scheduler's dispatch of a backup schedule and its run history's retention, on private
 // configuration and state directories. kvm-manager-backup is a stand-in script on PATH that answers
 // as the backup helper's contract says (`run --job NAME --json` -> {ok, results: [{vm, result,
-// message}]}); no libvirt is involved in either.
+// message}]}); no libvirt is involved in either. A lifecycle schedule on a VM whose backup is running
+// is decided before virsh is asked about that VM: the backup's lock is taken here with vm-lock.ts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { lockVm } from "../../helpers/lib/backup/vm-lock";
 import { silentLogger } from "../../helpers/lib/log";
 import {
     pruneRunHistory, readRuns, runScheduleNow, runsPath, schedulerTick, type RunRecord, type SchedulerContext,
@@ -34,6 +36,13 @@ function writeSchedule(name: string, job: string): void {
     const doc: ScheduleDocument = {
         version: 1, vms: [], operation: { type: "backup", job }, when: { frequency: "daily" }, time: "03:00", enabled: true,
         activeSince: "2026-11-01T00:00:00Z",
+    };
+    writeFileSync(join(ctx.configDir, "schedules", `${name}.json`), JSON.stringify(doc));
+}
+
+function writeLifecycleSchedule(name: string, vms: string[], operation: ScheduleDocument["operation"]): void {
+    const doc: ScheduleDocument = {
+        version: 1, vms, operation, when: { frequency: "daily" }, time: "03:00", enabled: true, activeSince: "2026-11-01T00:00:00Z",
     };
     writeFileSync(join(ctx.configDir, "schedules", `${name}.json`), JSON.stringify(doc));
 }
@@ -98,6 +107,47 @@ describe("a backup schedule runs kvm-manager-backup run --job NAME --json", () =
         ]);
         rmSync(join(bin, "kvm-manager-backup"));
         expect(summary(await runScheduleNow(ctx, "refused"))).toEqual([["backup", "", "failed", "kvm-manager-backup is not installed"]]);
+    });
+});
+
+describe("a lifecycle schedule and a running backup of the same VM", () => {
+    const backedUp = "web ü $(x)";
+
+    test.each([
+        ["shut down", { type: "shutdown", timeoutSeconds: 60, then: "give-up" }],
+        ["force off", { type: "shutdown", timeoutSeconds: 1, then: "force-off" }],
+        ["reboot", { type: "reboot" }],
+    ] as [string, ScheduleDocument["operation"]][])("%s skips the VM being backed up, not the others", async (_label, operation) => {
+        const lock = lockVm(ctx.stateDir, { vm: backedUp, uuid: null, job: "nightly", activity: "backup", started: "2026-11-26T02:59:00Z" });
+        expect(lock).not.toBeNull();
+        try {
+            writeLifecycleSchedule("nightly stop", [backedUp, "not backed up"], operation);
+            const records = await runScheduleNow(ctx, "nightly stop");
+            // The other VM went on to virsh (the test driver, which has no VM of that name).
+            expect(summary(records)).toEqual([
+                [operation.type, backedUp, "skipped", "a backup of this VM is running"],
+                [operation.type, "not backed up", "failed", "there is no VM of this name"],
+            ]);
+            expect(summary(readRuns(ctx.stateDir, { result: "skipped" }))).toEqual([[operation.type, backedUp, "skipped", "a backup of this VM is running"]]);
+        } finally {
+            lock?.release();
+        }
+    });
+
+    test("once the backup has ended, the VM is no longer skipped", async () => {
+        lockVm(ctx.stateDir, { vm: backedUp, uuid: null, job: "nightly", activity: "backup", started: "2026-11-26T02:59:00Z" })?.release();
+        writeLifecycleSchedule("nightly reboot", [backedUp], { type: "reboot" });
+        expect(summary(await runScheduleNow(ctx, "nightly reboot"))).toEqual([["reboot", backedUp, "failed", "there is no VM of this name"]]);
+    });
+
+    test("a start is not held back by a backup", async () => {
+        const lock = lockVm(ctx.stateDir, { vm: backedUp, uuid: null, job: "nightly", activity: "backup", started: "2026-11-26T02:59:00Z" });
+        try {
+            writeLifecycleSchedule("morning start", [backedUp], { type: "start" });
+            expect(summary(await runScheduleNow(ctx, "morning start"))).toEqual([["start", backedUp, "failed", "there is no VM of this name"]]);
+        } finally {
+            lock?.release();
+        }
     });
 });
 

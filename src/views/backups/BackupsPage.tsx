@@ -1,12 +1,13 @@
-// Backups: the backup jobs (/etc/kvm-manager/backups) with their schedules, last run and "Back up now";
+// Backups: the backup jobs (/etc/kvm-manager/backups) with their schedules, last run and "Back up now",
+// created, edited and deleted here as documents (BackupJobFormDialog);
 // every backup on the jobs' targets with time, size, verified and protected, and verify, protect,
 // restore and delete; the space used and free on each target. Everything is read and done through
 // kvm-manager-backup, which runs as root on the host.
 import {
-    Alert, AlertActionCloseButton, Button, Card, CardBody, CardTitle, EmptyState, EmptyStateBody, Flex, FlexItem,
-    Label, LabelGroup, PageSection, Spinner, Title, Tooltip,
+    Alert, AlertActionCloseButton, Button, Card, CardBody, CardTitle, EmptyState, EmptyStateActions, EmptyStateBody, EmptyStateFooter,
+    Flex, FlexItem, Label, LabelGroup, PageSection, Spinner, Title, Toolbar, ToolbarContent, ToolbarItem, Tooltip,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { KEEP_OPTIONS } from "../../core/backup/prune";
 import { formatBytes } from "../../core/format";
@@ -15,11 +16,13 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { DisplayName, NameSentence } from "../../components/DisplayName";
 import { RouteLink } from "../../components/RouteLink";
+import { useVmNames } from "../../components/VmPicker";
 import {
-    deleteBackup, listBackups, protectBackup, runJobNow, verifyBackup, type BackupListing, type BackupRow, type JobRow,
+    deleteBackup, deleteBackupJob, listBackups, protectBackup, runJobNow, verifyBackup, type BackupListing, type BackupRow, type JobRow,
 } from "../../host/backups";
 import { runHelperJson } from "../../host/helper-commands";
 import { useAdminAccess } from "../../lib/permission";
+import { BackupJobFormDialog, type EditedBackupJob } from "./BackupJobFormDialog";
 import { RestoreDialog } from "./RestoreDialog";
 
 // Re-read while something runs, so a scheduled backup's end shows without a reload.
@@ -86,9 +89,15 @@ export function BackupsPage() {
     const [loadError, setLoadError] = useState<string | null>(null);
     const [runningJobs, setRunningJobs] = useState<Set<string>>(new Set());
     const [pending, setPending] = useState<Pending>(null);
-    const [notice, setNotice] = useState<{ variant: "success" | "danger" | "warning"; title: string; body?: string } | null>(null);
+    // scheduleLink: the job was just created, so the notice offers to schedule it.
+    const [notice, setNotice] = useState<{ variant: "success" | "danger" | "warning"; title: string; body?: string; scheduleLink?: boolean } | null>(null);
     const [confirmDelete, setConfirmDelete] = useState<BackupRow | null>(null);
     const [restoring, setRestoring] = useState<BackupRow | null>(null);
+    // The job as it was when its form opened: a later listing must not change the tag the edit is based on.
+    const [jobForm, setJobForm] = useState<{ edited: EditedBackupJob | null } | null>(null);
+    const [confirmDeleteJob, setConfirmDeleteJob] = useState<JobRow | null>(null);
+    const [deletingJob, setDeletingJob] = useState<string | null>(null);
+    const vmNames = useVmNames();
 
     // The state is set from the promise's callbacks only.
     const load = useCallback((): Promise<void> => Promise.all([listBackups(), backupSchedules()]).then(([l, s]) => {
@@ -148,10 +157,31 @@ export function BackupsPage() {
         }
     };
 
+    const removeJob = async (job: JobRow) => {
+        setConfirmDeleteJob(null);
+        setDeletingJob(job.name);
+        setNotice(null);
+        try {
+            await deleteBackupJob(job.path, job.tag);
+            setNotice({ variant: "success", title: cockpit.format(_("Backup job $0 deleted"), job.name) });
+        } catch (err) {
+            setNotice({ variant: "danger", title: cockpit.format(_("Backup job $0 could not be deleted"), job.name), body: (err as Error).message });
+        } finally {
+            setDeletingJob(null);
+            void load();
+        }
+    };
+
     const runningVms = useMemo(() => new Map((listing?.running ?? []).map(r => [r.vm, r.activity])), [listing]);
     const backups = listing?.backups ?? [];
 
     if (!listing && !loadError) return <PageSection><Spinner aria-label={_("Loading backups")} /></PageSection>;
+
+    const createJobButton = (
+        <Button variant="primary" id="kvm-backup-job-create" isDisabled={readOnly} onClick={() => setJobForm({ edited: null })}>
+            {_("Create backup job")}
+        </Button>
+    );
 
     return (
         <PageSection id="kvm-backups">
@@ -162,13 +192,17 @@ export function BackupsPage() {
                 <Alert isInline variant={notice.variant} title={notice.title} id="kvm-backups-notice"
                     actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />}>
                     {notice.body && <pre className="kvm-technical">{notice.body}</pre>}
+                    {notice.scheduleLink && <RouteLink path={["schedules"]}>{_("Schedule it")}</RouteLink>}
                 </Alert>}
             <Card id="kvm-backup-jobs">
                 <CardTitle><Title headingLevel="h2" size="lg">{_("Backup jobs")}</Title></CardTitle>
                 <CardBody>
+                    {listing && (listing.jobs.length > 0 || listing.damaged.length > 0) &&
+                        <Toolbar><ToolbarContent><ToolbarItem>{createJobButton}</ToolbarItem></ToolbarContent></Toolbar>}
                     {listing && listing.jobs.length === 0 && listing.damaged.length === 0 &&
                         <EmptyState titleText={_("No backup jobs")} headingLevel="h3">
                             <EmptyStateBody>{cockpit.format(_("A backup job is a file in $0: its VMs, target directory, compression and retention."), "/etc/kvm-manager/backups")}</EmptyStateBody>
+                            <EmptyStateFooter><EmptyStateActions>{createJobButton}</EmptyStateActions></EmptyStateFooter>
                         </EmptyState>}
                     {listing && listing.jobs.length > 0 &&
                         <Table aria-label={_("Backup jobs")} variant="compact">
@@ -206,10 +240,21 @@ export function BackupsPage() {
                                                 {running ? <span className="kvm-pending"><Spinner size="sm" aria-hidden />{_("Backup running")}</span> : <LastRun job={job} />}
                                             </Td>
                                             <Td isActionCell>
-                                                <Button variant="secondary" size="sm" isDisabled={readOnly || running} isLoading={runningJobs.has(job.name)}
-                                                    aria-label={cockpit.format(_("Back up now: $0"), job.name)} onClick={() => void backupNow(job.name)}>
-                                                    {_("Back up now")}
-                                                </Button>
+                                                {deletingJob === job.name
+                                                    ? <span className="kvm-pending"><Spinner size="sm" aria-hidden />{_("Deleting…")}</span>
+                                                    : <Flex spaceItems={{ default: "spaceItemsXs" }} flexWrap={{ default: "nowrap" }} alignItems={{ default: "alignItemsCenter" }}>
+                                                        <Button variant="secondary" size="sm" isDisabled={readOnly || running} isLoading={runningJobs.has(job.name)}
+                                                            aria-label={cockpit.format(_("Back up now: $0"), job.name)} onClick={() => void backupNow(job.name)}>
+                                                            {_("Back up now")}
+                                                        </Button>
+                                                        <ActionsColumn isDisabled={readOnly} items={[
+                                                            { title: _("Edit"), onClick: () => setJobForm({ edited: { name: job.name, tag: job.tag, value: job.value } }) },
+                                                            { title: _("Delete"), onClick: () => setConfirmDeleteJob(job), isDanger: true, isDisabled: running },
+                                                        ]} actionsToggle={({ toggleRef, onToggle, isOpen, isDisabled }) => (
+                                                            <Button ref={toggleRef} variant="plain" onClick={onToggle} aria-expanded={isOpen} isDisabled={isDisabled}
+                                                                className="kvm-backup-job-menu" aria-label={cockpit.format(_("Actions for $0"), job.name)}>⋮</Button>
+                                                        )} />
+                                                    </Flex>}
                                             </Td>
                                         </Tr>
                                     );
@@ -297,6 +342,22 @@ export function BackupsPage() {
                     body={cockpit.format(_("The backup from $0 ($1) is removed from the target. This cannot be undone."), when(confirmDelete.time), formatBytes(confirmDelete.bytes, cockpit.language))}
                     onConfirm={() => { const b = confirmDelete; setConfirmDelete(null); void act(b, "delete"); }}
                     onCancel={() => setConfirmDelete(null)} />}
+            {jobForm &&
+                <BackupJobFormDialog edited={jobForm.edited} vms={vmNames}
+                    existingNames={[...(listing?.jobs ?? []).map(j => j.name), ...(listing?.damaged ?? []).map(d => d.name)]}
+                    onClose={() => setJobForm(null)}
+                    onSaved={name => {
+                        const created = jobForm.edited === null;
+                        setJobForm(null);
+                        setNotice({ variant: "success", title: cockpit.format(_("Backup job $0 saved"), name), scheduleLink: created });
+                        void load();
+                    }} />}
+            {confirmDeleteJob &&
+                <ConfirmDialog danger confirmLabel={_("Delete")}
+                    title={<NameSentence template={_("Delete backup job $0?")} names={[confirmDeleteJob.name]} />}
+                    body={_("Its file is removed. The backups it made stay on the target; a schedule that runs it fails until it is changed.")}
+                    onConfirm={() => void removeJob(confirmDeleteJob)}
+                    onCancel={() => setConfirmDeleteJob(null)} />}
             {restoring &&
                 <RestoreDialog backup={restoring} onClose={restored => {
                     setRestoring(null);

@@ -2,20 +2,20 @@
 // on. The form keeps what the admin typed; the document it stands for is checked with the schedule's
 // schema (core) as they type, and the next run is previewed with core's nextRun in the host's zone.
 import {
-    Alert, Button, Checkbox, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem,
-    Modal, ModalBody, ModalFooter, ModalHeader, ModalVariant, Radio, Switch, TextInput,
+    Checkbox, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, Radio, Switch, TextInput,
 } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
+import { DocumentFormModal, fieldIssues, useDocumentForm } from "../../components/DocumentForm";
 import { documentNameProblem, validateDocument, type DocumentIssue } from "../../core/config/documents";
 import { nextRun } from "../../core/schedule/schedule";
 import { SCHEDULE_KIND, SHUTDOWN_TIMEOUT_MAX_SECONDS, toSchedule, type ScheduleDocument } from "../../core/schedule/schedule-document";
 import { DEFAULT_SNAPSHOT_PATTERN } from "../../core/schedule/scheduled-snapshots";
 import { localDateTime } from "../../core/schedule/zoned-time";
-import { DocumentWriteError, NEW_DOCUMENT_TAG } from "../../host/config-documents";
+import { NEW_DOCUMENT_TAG } from "../../host/config-documents";
 import { saveSchedule } from "../../host/schedules";
 import { formatHostTime, OPERATION_TYPES, operationTypeLabel, shortMonthsSentence, weekdayName, type OperationType } from "./schedule-labels";
-import { VmPicker } from "./VmPicker";
+import { VmPicker, type VmNames } from "../../components/VmPicker";
 
 type Frequency = ScheduleDocument["when"]["frequency"];
 
@@ -139,36 +139,22 @@ function fieldKey(issue: DocumentIssue): string {
     return field === "operation" || field === "when" ? `${field}.${sub ?? ""}` : field;
 }
 
-export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVms, existingNames, onClose, onSaved }: {
+export function ScheduleFormDialog({ edited, timeZone, vms, existingNames, onClose, onSaved }: {
     // null: a new schedule.
     edited: EditedSchedule | null;
     timeZone: string;
-    vms: readonly string[] | null;
-    // Why the VM list could not be read, or null.
-    vmsError: string | null;
-    onReloadVms: () => void;
+    vms: VmNames;
     existingNames: readonly string[];
     onClose: () => void;
     onSaved: (name: string) => void;
 }) {
-    const [form, setFormState] = useState<ScheduleForm>(() => edited ? formOf(edited, timeZone) : newForm(timeZone));
-    const [saving, setSaving] = useState(false);
-    const [saveError, setSaveError] = useState<string | null>(null);
-    // Errors show on fields once they were touched or Save was pressed, not on a fresh form.
-    const [touched, setTouched] = useState<Set<string>>(new Set());
-    const [submitted, setSubmitted] = useState(false);
+    const { form, set, visible, saving, saveError, submitted, submit } = useDocumentForm<ScheduleForm>(() => edited ? formOf(edited, timeZone) : newForm(timeZone));
     // The preview's "now", moved on every half minute so it stays right while the dialog is open.
     const [now, setNow] = useState(() => Date.now());
     useEffect(() => {
         const timer = window.setInterval(() => setNow(Date.now()), 30_000);
         return () => window.clearInterval(timer);
     }, []);
-    const set = (change: Partial<ScheduleForm>, ...fields: string[]): void => {
-        setFormState(f => ({ ...f, ...change }));
-        setTouched(t => new Set([...t, ...fields]));
-        setSaveError(null);
-    };
-
     const previous = edited?.value ?? null;
     const checked = validateDocument(SCHEDULE_KIND, documentOf(form, previous));
     const issues = new Map<string, string>();
@@ -180,11 +166,7 @@ export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVm
     if (form.operation !== "backup" && form.vms.length === 0) issues.set("vms", issueMessage({ path: "vms", message: "" }));
     const nameProblem = edited ? null
         : documentNameProblem(form.name) ?? (existingNames.includes(form.name) ? _("A schedule of this name exists already.") : null);
-    const show = (key: string): boolean => (submitted || touched.has(key)) && issues.has(key);
-    const validated = (key: string): "error" | "default" => (show(key) ? "error" : "default");
-    const helper = (key: string, normal?: string) => (show(key) || normal
-        ? <FormHelperText><HelperText><HelperTextItem variant={show(key) ? "error" : "default"}>{show(key) ? issues.get(key) : normal}</HelperTextItem></HelperText></FormHelperText>
-        : null);
+    const { show, validated, helper } = fieldIssues(issues, visible);
 
     let preview: string;
     if (!checked.ok) preview = _("Complete the form to see when it runs next.");
@@ -194,151 +176,123 @@ export function ScheduleFormDialog({ edited, timeZone, vms, vmsError, onReloadVm
         preview = next === null ? _("None: that date and time have passed.") : formatHostTime(next, timeZone);
     }
 
-    const save = async (): Promise<void> => {
-        setSubmitted(true);
-        if (!checked.ok || nameProblem || issues.size > 0) return;
-        setSaving(true);
-        setSaveError(null);
-        try {
-            await saveSchedule(form.name, checked.value, previous, edited?.tag ?? NEW_DOCUMENT_TAG);
-            onSaved(form.name);
-        } catch (error) {
-            setSaveError(error instanceof DocumentWriteError ? error.message : String((error as Error).message ?? error));
-        } finally {
-            setSaving(false);
-        }
-    };
+    const save = (): Promise<void> => submit(checked.ok && !nameProblem && issues.size === 0, async () => {
+        if (!checked.ok) return;
+        await saveSchedule(form.name, checked.value, previous, edited?.tag ?? NEW_DOCUMENT_TAG);
+        onSaved(form.name);
+    });
 
     const day = form.monthDay === "last" ? null : Number(form.monthDay);
     const title = edited ? cockpit.format(_("Edit schedule “$0”"), edited.name) : _("Create schedule");
     return (
-        <Modal isOpen variant={ModalVariant.medium} onClose={onClose} aria-labelledby="kvm-schedule-form-title" id="kvm-schedule-form">
-            <ModalHeader title={title} labelId="kvm-schedule-form-title" />
-            <ModalBody>
-                <Form id="kvm-schedule-form-fields" isHorizontal onSubmit={event => {
-                    event.preventDefault();
-                    void save();
-                }}>
-                    <FormGroup label={_("Name")} fieldId="kvm-schedule-name" isRequired>
-                        <TextInput id="kvm-schedule-name" value={form.name} isDisabled={edited !== null} isRequired
-                            validated={(submitted || touched.has("name")) && nameProblem ? "error" : "default"}
-                            onChange={(_event, name) => set({ name }, "name")} />
-                        {(submitted || touched.has("name")) && nameProblem &&
-                            <FormHelperText><HelperText><HelperTextItem variant="error">
-                                {cockpit.format(_("This name cannot be used: $0"), nameProblem)}
-                            </HelperTextItem></HelperText></FormHelperText>}
-                    </FormGroup>
-                    <FormGroup label={_("Operation")} fieldId="kvm-schedule-operation">
-                        <FormSelect id="kvm-schedule-operation" value={form.operation}
-                            onChange={(_event, value) => set({ operation: value as OperationType }, "operation")}>
-                            {OPERATION_TYPES.map(type => <FormSelectOption key={type} value={type} label={operationTypeLabel(type)} />)}
-                        </FormSelect>
-                    </FormGroup>
-                    {form.operation === "shutdown" && <>
-                        <FormGroup label={_("Wait for the guest")} fieldId="kvm-schedule-timeout">
-                            <TextInput id="kvm-schedule-timeout" inputMode="numeric" value={form.timeoutSeconds}
-                                validated={validated("operation.timeoutSeconds")} aria-describedby="kvm-schedule-timeout-unit"
-                                onChange={(_event, timeoutSeconds) => set({ timeoutSeconds }, "operation.timeoutSeconds")} />
-                            {helper("operation.timeoutSeconds", cockpit.format(_("Seconds, 1 to $0."), SHUTDOWN_TIMEOUT_MAX_SECONDS))}
-                        </FormGroup>
-                        <FormGroup label={_("If it is still running then")} role="radiogroup" fieldId="kvm-schedule-then" isStack>
-                            <Radio id="kvm-schedule-then-force" name="kvm-schedule-then" isChecked={form.then === "force-off"}
-                                label={_("Force it off")} onChange={() => set({ then: "force-off" })} />
-                            <Radio id="kvm-schedule-then-give-up" name="kvm-schedule-then" isChecked={form.then === "give-up"}
-                                label={_("Leave it running and record a failure")} onChange={() => set({ then: "give-up" })} />
-                        </FormGroup>
-                    </>}
-                    {form.operation === "snapshot" && <>
-                        <FormGroup label={_("Snapshot name")} fieldId="kvm-schedule-pattern">
-                            <TextInput id="kvm-schedule-pattern" value={form.namePattern} validated={validated("operation.namePattern")}
-                                onChange={(_event, namePattern) => set({ namePattern }, "operation.namePattern")} />
-                            {helper("operation.namePattern", _("{date} and {time} are the host's date and time of the run, {vm} the VM's name."))}
-                        </FormGroup>
-                        <FormGroup label={_("Keep")} fieldId="kvm-schedule-keep">
-                            <TextInput id="kvm-schedule-keep" inputMode="numeric" value={form.keep} validated={validated("operation.keep")}
-                                onChange={(_event, keep) => set({ keep }, "operation.keep")} />
-                            {helper("operation.keep", _("Snapshots per VM taken by this schedule; older ones it took are deleted. Other snapshots are never touched."))}
-                        </FormGroup>
-                    </>}
-                    {form.operation === "backup"
-                        ? <FormGroup label={_("Backup job")} fieldId="kvm-schedule-job" isRequired>
-                            <TextInput id="kvm-schedule-job" value={form.job} validated={validated("operation.job")}
-                                onChange={(_event, job) => set({ job }, "operation.job")} />
-                            {helper("operation.job", _("The backup job names the VMs it backs up."))}
-                        </FormGroup>
-                        : <FormGroup label={_("Virtual machines")} fieldId="kvm-schedule-vms-filter" isRequired>
-                            <VmPicker id="kvm-schedule-vms" available={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
-                                onChange={picked => set({ vms: picked }, "vms")} />
-                            {helper("vms")}
-                            {vmsError &&
-                                <Alert isInline isPlain variant="danger" title={_("The list of VMs could not be read")} id="kvm-schedule-vms-error"
-                                    actionLinks={<Button variant="link" isInline onClick={onReloadVms}>{_("Try again")}</Button>}>
-                                    {vmsError}
-                                </Alert>}
-                        </FormGroup>}
-                    <FormGroup label={_("Repeat")} fieldId="kvm-schedule-frequency">
-                        <FormSelect id="kvm-schedule-frequency" value={form.frequency}
-                            onChange={(_event, value) => set({ frequency: value as Frequency }, "frequency")}>
-                            <FormSelectOption value="once" label={_("Once")} />
-                            <FormSelectOption value="daily" label={_("Every day")} />
-                            <FormSelectOption value="weekly" label={_("Weekly")} />
-                            <FormSelectOption value="monthly" label={_("Monthly")} />
-                        </FormSelect>
-                    </FormGroup>
-                    {form.frequency === "once" &&
-                        <FormGroup label={_("Date")} fieldId="kvm-schedule-date">
-                            <TextInput id="kvm-schedule-date" type="date" value={form.date} validated={validated("when.date")}
-                                onChange={(_event, date) => set({ date }, "when.date")} />
-                            {helper("when.date")}
-                        </FormGroup>}
-                    {form.frequency === "weekly" &&
-                        <FormGroup label={_("Days")} role="group" fieldId="kvm-schedule-days" isInline>
-                            {[1, 2, 3, 4, 5, 6, 7].map(d => (
-                                <Checkbox key={d} id={`kvm-schedule-day-${d}`} label={weekdayName(d, "short")} aria-label={weekdayName(d)}
-                                    isChecked={form.days.includes(d)}
-                                    onChange={(_event, on) => set({ days: on ? [...form.days, d] : form.days.filter(x => x !== d) }, "when.days")} />
-                            ))}
-                            {helper("when.days")}
-                        </FormGroup>}
-                    {form.frequency === "monthly" && <>
-                        <FormGroup label={_("Day of the month")} fieldId="kvm-schedule-month-day">
-                            <FormSelect id="kvm-schedule-month-day" value={form.monthDay}
-                                onChange={(_event, monthDay) => set({ monthDay }, "when.day")}>
-                                {Array.from({ length: 31 }, (_unused, i) => <FormSelectOption key={i} value={String(i + 1)} label={String(i + 1)} />)}
-                                <FormSelectOption value="last" label={_("Last day of the month")} />
-                            </FormSelect>
-                        </FormGroup>
-                        {day !== null && day > 28 &&
-                            <FormGroup label={_("In shorter months")} role="radiogroup" fieldId="kvm-schedule-short-months" isStack>
-                                <Radio id="kvm-schedule-short-skip" name="kvm-schedule-short" isChecked={form.shortMonths === "skip"}
-                                    label={cockpit.format(_("Skip months without a day $0"), day)} onChange={() => set({ shortMonths: "skip" })} />
-                                <Radio id="kvm-schedule-short-last" name="kvm-schedule-short" isChecked={form.shortMonths === "last-day"}
-                                    label={_("Run on the last day of those months")} onChange={() => set({ shortMonths: "last-day" })} />
-                                <HelperText><HelperTextItem>{shortMonthsSentence(day, form.shortMonths)}</HelperTextItem></HelperText>
-                            </FormGroup>}
-                    </>}
-                    <FormGroup label={_("Time")} fieldId="kvm-schedule-time">
-                        <TextInput id="kvm-schedule-time" type="time" value={form.time} validated={validated("time")}
-                            onChange={(_event, time) => set({ time }, "time")} />
-                        {helper("time", cockpit.format(_("The host's time ($0)."), timeZone))}
-                    </FormGroup>
-                    <FormGroup label={_("Enabled")} fieldId="kvm-schedule-enabled">
-                        <Switch id="kvm-schedule-enabled" isChecked={form.enabled} label={_("Runs on its schedule")}
-                            onChange={(_event, enabled) => set({ enabled })} />
-                    </FormGroup>
-                    <FormGroup label={cockpit.format(_("Next run ($0)"), timeZone)} fieldId="kvm-schedule-preview">
-                        <div id="kvm-schedule-preview" aria-live="polite" className="kvm-schedule-preview">{preview}</div>
-                    </FormGroup>
-                    {submitted && issues.has("") && <Alert isInline variant="danger" title={issues.get("") ?? ""} />}
-                    {saveError && <Alert isInline variant="danger" id="kvm-schedule-save-error" title={_("The schedule could not be saved")}>{saveError}</Alert>}
-                </Form>
-            </ModalBody>
-            <ModalFooter>
-                <Button variant="primary" id="kvm-schedule-save" type="submit" form="kvm-schedule-form-fields" isLoading={saving} isDisabled={saving}>
-                    {_("Save")}
-                </Button>
-                <Button variant="link" onClick={onClose}>{_("Cancel")}</Button>
-            </ModalFooter>
-        </Modal>
+        <DocumentFormModal idPrefix="kvm-schedule" title={title} saving={saving} saveError={saveError}
+            saveErrorTitle={_("The schedule could not be saved")} formError={submitted ? issues.get("") ?? null : null}
+            onSubmit={() => void save()} onClose={onClose}>
+            <FormGroup label={_("Name")} fieldId="kvm-schedule-name" isRequired>
+                <TextInput id="kvm-schedule-name" value={form.name} isDisabled={edited !== null} isRequired
+                    validated={visible("name") && nameProblem ? "error" : "default"}
+                    onChange={(_event, name) => set({ name }, "name")} />
+                {visible("name") && nameProblem &&
+                    <FormHelperText><HelperText><HelperTextItem variant="error">
+                        {cockpit.format(_("This name cannot be used: $0"), nameProblem)}
+                    </HelperTextItem></HelperText></FormHelperText>}
+            </FormGroup>
+            <FormGroup label={_("Operation")} fieldId="kvm-schedule-operation">
+                <FormSelect id="kvm-schedule-operation" value={form.operation}
+                    onChange={(_event, value) => set({ operation: value as OperationType }, "operation")}>
+                    {OPERATION_TYPES.map(type => <FormSelectOption key={type} value={type} label={operationTypeLabel(type)} />)}
+                </FormSelect>
+            </FormGroup>
+            {form.operation === "shutdown" && <>
+                <FormGroup label={_("Wait for the guest")} fieldId="kvm-schedule-timeout">
+                    <TextInput id="kvm-schedule-timeout" inputMode="numeric" value={form.timeoutSeconds}
+                        validated={validated("operation.timeoutSeconds")} aria-describedby="kvm-schedule-timeout-unit"
+                        onChange={(_event, timeoutSeconds) => set({ timeoutSeconds }, "operation.timeoutSeconds")} />
+                    {helper("operation.timeoutSeconds", cockpit.format(_("Seconds, 1 to $0."), SHUTDOWN_TIMEOUT_MAX_SECONDS))}
+                </FormGroup>
+                <FormGroup label={_("If it is still running then")} role="radiogroup" fieldId="kvm-schedule-then" isStack>
+                    <Radio id="kvm-schedule-then-force" name="kvm-schedule-then" isChecked={form.then === "force-off"}
+                        label={_("Force it off")} onChange={() => set({ then: "force-off" })} />
+                    <Radio id="kvm-schedule-then-give-up" name="kvm-schedule-then" isChecked={form.then === "give-up"}
+                        label={_("Leave it running and record a failure")} onChange={() => set({ then: "give-up" })} />
+                </FormGroup>
+            </>}
+            {form.operation === "snapshot" && <>
+                <FormGroup label={_("Snapshot name")} fieldId="kvm-schedule-pattern">
+                    <TextInput id="kvm-schedule-pattern" value={form.namePattern} validated={validated("operation.namePattern")}
+                        onChange={(_event, namePattern) => set({ namePattern }, "operation.namePattern")} />
+                    {helper("operation.namePattern", _("{date} and {time} are the host's date and time of the run, {vm} the VM's name."))}
+                </FormGroup>
+                <FormGroup label={_("Keep")} fieldId="kvm-schedule-keep">
+                    <TextInput id="kvm-schedule-keep" inputMode="numeric" value={form.keep} validated={validated("operation.keep")}
+                        onChange={(_event, keep) => set({ keep }, "operation.keep")} />
+                    {helper("operation.keep", _("Snapshots per VM taken by this schedule; older ones it took are deleted. Other snapshots are never touched."))}
+                </FormGroup>
+            </>}
+            {form.operation === "backup"
+                ? <FormGroup label={_("Backup job")} fieldId="kvm-schedule-job" isRequired>
+                    <TextInput id="kvm-schedule-job" value={form.job} validated={validated("operation.job")}
+                        onChange={(_event, job) => set({ job }, "operation.job")} />
+                    {helper("operation.job", _("The backup job names the VMs it backs up."))}
+                </FormGroup>
+                : <FormGroup label={_("Virtual machines")} fieldId="kvm-schedule-vms-filter" isRequired>
+                    <VmPicker id="kvm-schedule-vms" names={vms} selected={form.vms} invalid={show("vms")} isDisabled={false}
+                        onChange={picked => set({ vms: picked }, "vms")} />
+                    {helper("vms")}
+                </FormGroup>}
+            <FormGroup label={_("Repeat")} fieldId="kvm-schedule-frequency">
+                <FormSelect id="kvm-schedule-frequency" value={form.frequency}
+                    onChange={(_event, value) => set({ frequency: value as Frequency }, "frequency")}>
+                    <FormSelectOption value="once" label={_("Once")} />
+                    <FormSelectOption value="daily" label={_("Every day")} />
+                    <FormSelectOption value="weekly" label={_("Weekly")} />
+                    <FormSelectOption value="monthly" label={_("Monthly")} />
+                </FormSelect>
+            </FormGroup>
+            {form.frequency === "once" &&
+                <FormGroup label={_("Date")} fieldId="kvm-schedule-date">
+                    <TextInput id="kvm-schedule-date" type="date" value={form.date} validated={validated("when.date")}
+                        onChange={(_event, date) => set({ date }, "when.date")} />
+                    {helper("when.date")}
+                </FormGroup>}
+            {form.frequency === "weekly" &&
+                <FormGroup label={_("Days")} role="group" fieldId="kvm-schedule-days" isInline>
+                    {[1, 2, 3, 4, 5, 6, 7].map(d => (
+                        <Checkbox key={d} id={`kvm-schedule-day-${d}`} label={weekdayName(d, "short")} aria-label={weekdayName(d)}
+                            isChecked={form.days.includes(d)}
+                            onChange={(_event, on) => set({ days: on ? [...form.days, d] : form.days.filter(x => x !== d) }, "when.days")} />
+                    ))}
+                    {helper("when.days")}
+                </FormGroup>}
+            {form.frequency === "monthly" && <>
+                <FormGroup label={_("Day of the month")} fieldId="kvm-schedule-month-day">
+                    <FormSelect id="kvm-schedule-month-day" value={form.monthDay}
+                        onChange={(_event, monthDay) => set({ monthDay }, "when.day")}>
+                        {Array.from({ length: 31 }, (_unused, i) => <FormSelectOption key={i} value={String(i + 1)} label={String(i + 1)} />)}
+                        <FormSelectOption value="last" label={_("Last day of the month")} />
+                    </FormSelect>
+                </FormGroup>
+                {day !== null && day > 28 &&
+                    <FormGroup label={_("In shorter months")} role="radiogroup" fieldId="kvm-schedule-short-months" isStack>
+                        <Radio id="kvm-schedule-short-skip" name="kvm-schedule-short" isChecked={form.shortMonths === "skip"}
+                            label={cockpit.format(_("Skip months without a day $0"), day)} onChange={() => set({ shortMonths: "skip" })} />
+                        <Radio id="kvm-schedule-short-last" name="kvm-schedule-short" isChecked={form.shortMonths === "last-day"}
+                            label={_("Run on the last day of those months")} onChange={() => set({ shortMonths: "last-day" })} />
+                        <HelperText><HelperTextItem>{shortMonthsSentence(day, form.shortMonths)}</HelperTextItem></HelperText>
+                    </FormGroup>}
+            </>}
+            <FormGroup label={_("Time")} fieldId="kvm-schedule-time">
+                <TextInput id="kvm-schedule-time" type="time" value={form.time} validated={validated("time")}
+                    onChange={(_event, time) => set({ time }, "time")} />
+                {helper("time", cockpit.format(_("The host's time ($0)."), timeZone))}
+            </FormGroup>
+            <FormGroup label={_("Enabled")} fieldId="kvm-schedule-enabled">
+                <Switch id="kvm-schedule-enabled" isChecked={form.enabled} label={_("Runs on its schedule")}
+                    onChange={(_event, enabled) => set({ enabled })} />
+            </FormGroup>
+            <FormGroup label={cockpit.format(_("Next run ($0)"), timeZone)} fieldId="kvm-schedule-preview">
+                <div id="kvm-schedule-preview" aria-live="polite" className="kvm-schedule-preview">{preview}</div>
+            </FormGroup>
+        </DocumentFormModal>
     );
 }

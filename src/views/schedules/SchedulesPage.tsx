@@ -12,10 +12,9 @@ import cockpit, { _ } from "../../lib/cockpit";
 import { ADMIN_ACCESS_HINT } from "../../components/ConnectionEmptyState";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DisplayName, NameSentence } from "../../components/DisplayName";
-import { STATS } from "../../core/domain-stats";
+import { useVmNames } from "../../components/VmPicker";
 import { describeDocumentError, type ListedDocument } from "../../host/config-documents";
 import { deleteSchedule, listSchedules, runScheduleNow, saveSchedule, type ScheduleListing, type ScheduleStatus } from "../../host/schedules";
-import { getAllDomainStats } from "../../libvirt/stats";
 import { useAdminAccess } from "../../lib/permission";
 import { namedRoutePath } from "../../lib/paths";
 import type { ScheduleDocument } from "../../core/schedule/schedule-document";
@@ -27,25 +26,11 @@ type Row = ListedDocument<ScheduleDocument> & ScheduleStatus;
 
 // While a run goes on the host, the list is read again this often, so its end shows.
 const RUNNING_POLL_MS = 3000;
-const VM_LIST_ATTEMPTS = 3;
 
 interface Notice {
     variant: "success" | "danger" | "warning";
     title: string;
     body?: string;
-}
-
-// The VMs the form offers. A VM that disappears while libvirt lists them fails the whole call, so a
-// failure is tried again a few times, a second apart, before it is shown.
-async function listVmNames(attempts: number): Promise<string[]> {
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return (await getAllDomainStats({ stats: STATS.STATE })).map(sample => sample.name);
-        } catch (error) {
-            if (attempt >= attempts) throw error;
-            await new Promise(resolve => window.setTimeout(resolve, 1000));
-        }
-    }
 }
 
 function NextRunCell({ row, timeZone }: { row: Row; timeZone: string }) {
@@ -83,7 +68,7 @@ export function SchedulesPage({ editName = null }: { editName?: string | null })
     const readOnly = admin === false;
     const [listing, setListing] = useState<ScheduleListing | null>(null);
     const [loadError, setLoadError] = useState<string | null>(null);
-    const [vms, setVms] = useState<string[] | null>(null);
+    const vms = useVmNames();
     const [creating, setCreating] = useState(false);
     // The schedule as it was when its form opened: a later listing (a run ending) must not change the
     // tag the form's edit is based on.
@@ -111,19 +96,7 @@ export function SchedulesPage({ editName = null }: { editName?: string | null })
         });
     }, []);
 
-    const [vmsError, setVmsError] = useState<string | null>(null);
-    const loadVms = useCallback((): Promise<void> => listVmNames(VM_LIST_ATTEMPTS).then(names => {
-        setVms(names);
-        setVmsError(null);
-    }, (error: Error) => {
-        setVms([]);
-        setVmsError(error.message);
-    }), []);
-
-    useEffect(() => {
-        void load();
-        void loadVms();
-    }, [load, loadVms]);
+    useEffect(() => { void load(); }, [load]);
 
     const anyRunning = listing?.documents.some(d => d.running) ?? false;
     useEffect(() => {
@@ -313,11 +286,6 @@ export function SchedulesPage({ editName = null }: { editName?: string | null })
                     actionClose={<AlertActionCloseButton onClose={closeForm} />} />}
             {(creating || editing) &&
                 <ScheduleFormDialog key={editing?.name ?? ""} edited={creating ? null : editing} timeZone={timeZone} vms={vms}
-                    vmsError={vmsError} onReloadVms={() => {
-                        setVms(null);
-                        setVmsError(null);
-                        void loadVms();
-                    }}
                     existingNames={[...rows.map(r => r.name), ...(listing?.damaged ?? []).map(d => d.name)]}
                     onClose={closeForm}
                     onSaved={name => {

@@ -1,21 +1,65 @@
-// Picks several VMs from the host's list: a filter field over a list of checkboxes, and the chosen VMs
-// as removable labels. A chosen VM that is no longer defined stays chosen (the schedule names it) and
-// says so, so saving never drops a name silently.
-import { Checkbox, HelperText, HelperTextItem, Label, LabelGroup, SearchInput } from "@patternfly/react-core";
-import { useState } from "react";
-import cockpit, { _ } from "../../lib/cockpit";
-import { DisplayName } from "../../components/DisplayName";
-import { displayNameText } from "../../core/display-name";
+// Picks several VMs from the host's list (the schedule and backup job forms): a filter field over a
+// list of checkboxes, and the chosen VMs as removable labels. A chosen VM that is no longer defined
+// stays chosen (the document names it) and says so, so saving never drops a name silently.
+import { Alert, Button, Checkbox, HelperText, HelperTextItem, Label, LabelGroup, SearchInput } from "@patternfly/react-core";
+import { useCallback, useEffect, useState } from "react";
+import cockpit, { _ } from "../lib/cockpit";
+import { DisplayName } from "./DisplayName";
+import { displayNameText } from "../core/display-name";
+import { STATS } from "../core/domain-stats";
+import { getAllDomainStats } from "../libvirt/stats";
 
-export function VmPicker({ id, available, selected, invalid, isDisabled, onChange }: {
+const VM_LIST_ATTEMPTS = 3;
+
+// A VM that disappears while libvirt lists them fails the whole call, so a failure is tried again a
+// few times, a second apart, before it is shown.
+async function listVmNames(attempts: number): Promise<string[]> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return (await getAllDomainStats({ stats: STATS.STATE })).map(sample => sample.name);
+        } catch (error) {
+            if (attempt >= attempts) throw error;
+            await new Promise(resolve => window.setTimeout(resolve, 1000));
+        }
+    }
+}
+
+export interface VmNames {
+    // null while loading; [] when the list could not be read.
+    vms: string[] | null;
+    error: string | null;
+    reload: () => void;
+}
+
+// The host's VM names for a picker, read once when the page opens.
+export function useVmNames(): VmNames {
+    const [vms, setVms] = useState<string[] | null>(null);
+    const [error, setError] = useState<string | null>(null);
+    const load = useCallback((): Promise<void> => listVmNames(VM_LIST_ATTEMPTS).then(names => {
+        setVms(names);
+        setError(null);
+    }, (err: Error) => {
+        setVms([]);
+        setError(err.message);
+    }), []);
+    useEffect(() => { void load(); }, [load]);
+    const reload = useCallback(() => {
+        setVms(null);
+        setError(null);
+        void load();
+    }, [load]);
+    return { vms, error, reload };
+}
+
+export function VmPicker({ id, names, selected, invalid, isDisabled, onChange }: {
     id: string;
-    // null while the list is loading.
-    available: readonly string[] | null;
+    names: VmNames;
     selected: readonly string[];
     invalid: boolean;
     isDisabled: boolean;
     onChange: (vms: string[]) => void;
 }) {
+    const available = names.vms;
     const [filter, setFilter] = useState("");
     const known = new Set(available ?? []);
     const all = [...new Set([...(available ?? []), ...selected])].sort((a, b) => a.localeCompare(b));
@@ -51,6 +95,11 @@ export function VmPicker({ id, available, selected, invalid, isDisabled, onChang
                         </Label>
                     ))}
                 </LabelGroup>}
+            {names.error &&
+                <Alert isInline isPlain variant="danger" title={_("The list of VMs could not be read")} id={`${id}-error`}
+                    actionLinks={<Button variant="link" isInline onClick={names.reload}>{_("Try again")}</Button>}>
+                    {names.error}
+                </Alert>}
         </div>
     );
 }
