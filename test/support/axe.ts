@@ -18,8 +18,16 @@ async function injectAxe(page: Page): Promise<void> {
     if (!present) await page.addScriptTag({ path: require.resolve("axe-core") });
 }
 
-/** Runs axe on the whole document (dialogs included) and returns its violations of the given impacts. */
+/**
+ * Runs axe on the whole document (dialogs included) and returns its violations of the given impacts.
+ * Colour contrast is measured on what is drawn: a helper text or dialog still fading in has colours
+ * between its own and the background's, so the check waits until no CSS transition or finite animation runs.
+ */
 export async function axeViolations(page: Page, impacts: readonly ImpactValue[] = BLOCKING): Promise<AxeFinding[]> {
+    // Endless animations (a spinner) are left to run.
+    await page.waitForFunction(() => document.getAnimations().every(animation =>
+        animation.playState !== "running" || animation.effect?.getComputedTiming().iterations === Infinity),
+    undefined, { timeout: 10_000 });
     await injectAxe(page);
     const violations = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe;
