@@ -1,4 +1,4 @@
-// The VM's fired alerts and its recent alert history, read on opening and every minute.
+// The VM's fired alerts and its recent alert history, read on opening and every minute while shown.
 import { Alert, Card, CardBody, CardTitle, Content, Spinner, Title } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import { RouteLink } from "../../components/RouteLink";
@@ -17,6 +17,11 @@ export function AlertsCard({ name }: { name: string }) {
         let stopped = false;
         let timer: ReturnType<typeof setTimeout> | null = null;
         const load = (): void => {
+            // While the page is not shown nothing is read; the next minute tries again.
+            if (cockpit.hidden) {
+                timer = setTimeout(load, ACTIVE_ALERTS_REFRESH_MS);
+                return;
+            }
             fetchAlerts({ vm: name, limit: RECENT_EVENTS }).then(a => {
                 if (stopped) return;
                 setAnswer({ active: a.active.filter(x => x.vm === name), history: a.history });
