@@ -1,9 +1,10 @@
 // Copies of disk images with qemu-img (argv only, no shell): a full copy, or a qcow2 overlay whose backing
 // file is the original (a linked clone). Each target file is reserved with O_EXCL first, so an existing
-// file is never overwritten, and every file made so far is removed when anything fails. One small module
-// on purpose: cloning and creating VMs from templates do the same disk work.
-import { execFile, type ChildProcess } from "node:child_process";
+// file is never overwritten, and every file made so far is removed when anything fails. qemu-img itself
+// runs through qemu-img.ts, as it does when VMs are created from templates.
+import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, rmSync } from "node:fs";
+import { runQemuImg } from "./qemu-img";
 
 export type CopyMode = "full" | "linked";
 
@@ -14,33 +15,10 @@ export interface ImageCopy {
     format: string;
 }
 
-export class QemuImgError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "QemuImgError";
-    }
-}
-
 let running: ChildProcess | null = null;
 
-export function runQemuImg(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<string> {
-    return new Promise((resolve, reject) => {
-        running = execFile("qemu-img", args, {
-            encoding: "utf8",
-            maxBuffer: 16 * 1024 * 1024,
-            // A full copy of a large image takes long; a stuck NFS mount must still end some day.
-            timeout: options.timeoutMs ?? 6 * 60 * 60_000,
-            env: { ...process.env, LC_ALL: "C" },
-        }, (error, stdout, stderr) => {
-            running = null;
-            if (error) {
-                reject(new QemuImgError((stderr || error.message).trim().split("\n").filter(Boolean).join(" ")));
-                return;
-            }
-            resolve(stdout);
-        });
-    });
-}
+// A full copy of a large image takes long; a stuck NFS mount must still end some day.
+const COPY_TIMEOUT_MS = 6 * 60 * 60_000;
 
 function copyArgs({ from, to, format }: ImageCopy, mode: CopyMode): string[] {
     // The format is given, never probed: a raw image whose content looks like qcow2 must stay raw.
@@ -65,7 +43,13 @@ export class ImageCopier {
                 }
                 this.made.push(copy.to);
             }
-            for (const copy of copies) await runQemuImg(copyArgs(copy, mode));
+            for (const copy of copies) {
+                try {
+                    await runQemuImg(copyArgs(copy, mode), { timeoutMs: COPY_TIMEOUT_MS, onSpawn: child => { running = child; } });
+                } finally {
+                    running = null;
+                }
+            }
         } catch (error) {
             this.removeMade();
             throw error;

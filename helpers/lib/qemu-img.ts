@@ -1,5 +1,5 @@
 // Runs qemu-img with an argv array (execFile, no shell): image paths are just arguments.
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 
 export class QemuImgError extends Error {
     constructor(message: string) {
@@ -8,9 +8,10 @@ export class QemuImgError extends Error {
     }
 }
 
-export function runQemuImg(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<string> {
+// `onSpawn` hands over the process, for a caller that must be able to stop it (a clone on SIGTERM).
+export function runQemuImg(args: readonly string[], options: { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {}): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile("qemu-img", args, {
+        const child = execFile("qemu-img", args, {
             encoding: "utf8",
             maxBuffer: 16 * 1024 * 1024,
             // A full copy of a large image takes long; a stuck NFS mount should not hang the page forever.
@@ -24,6 +25,7 @@ export function runQemuImg(args: readonly string[], options: { timeoutMs?: numbe
             }
             resolve(stdout);
         });
+        options.onSpawn?.(child);
     });
 }
 
