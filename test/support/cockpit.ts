@@ -72,6 +72,25 @@ export interface StartCockpitOptions {
     env?: NodeJS.ProcessEnv;
 }
 
+// Every process below `pid` (children, their children, ...), from one `ps` listing.
+async function descendantPids(pid: number): Promise<number[]> {
+    const listing = await run("ps", ["-e", "-o", "pid=,ppid="]);
+    const children = new Map<number, number[]>();
+    for (const line of listing.split("\n")) {
+        const [child, parent] = line.trim().split(/\s+/).map(Number);
+        if (!child || parent === undefined) continue;
+        children.set(parent, [...(children.get(parent) ?? []), child]);
+    }
+    const found: number[] = [];
+    const queue = [...(children.get(pid) ?? [])];
+    while (queue.length > 0) {
+        const next = queue.shift() as number;
+        found.push(next);
+        queue.push(...(children.get(next) ?? []));
+    }
+    return found;
+}
+
 export async function startCockpit({ user, env = {} }: StartCockpitOptions = {}): Promise<CockpitServer> {
     if (!existsSync(join(INSTALLED_PACKAGE_DIR, "manifest.json"))) {
         throw new Error(`${INSTALLED_PACKAGE_DIR} is not installed: run make install first`);
@@ -93,11 +112,22 @@ export async function startCockpit({ user, env = {} }: StartCockpitOptions = {})
 
     const base = `http://127.0.0.1:${port}`;
     const stop = async (): Promise<void> => {
+        // The bridge starts a session bus (dbus-daemon --session) that outlives cockpit-ws. Left behind,
+        // each holds an inotify instance until the host's limit (128) is reached and dnsmasq, among
+        // others, cannot start: every process below cockpit-ws goes with it.
+        const below = child.pid === undefined ? [] : await descendantPids(child.pid);
         if (child.exitCode === null && child.signalCode === null) {
             child.kill("SIGTERM");
             const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
             await exited(child);
             clearTimeout(killer);
+        }
+        for (const pid of below) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // Already gone with cockpit-ws.
+            }
         }
         // As another user the bridge starts a session bus and an ssh-agent of its own, which outlive
         // cockpit-ws; the access tests' users are dedicated to them, so all their processes go.
