@@ -1,4 +1,4 @@
-// Benchmark of the list's batch start: `npx tsx bench/batch-start.ts [--runs 3] [--vms 20] [--levels 4,8]`.
+// Benchmark of the list's batch start: `npx tsx bench/batch-start.ts [--runs 3] [--vms 20] [--levels 4,8] [--no-dbus]`.
 //
 // Issue 8: "the page's batch no slower than the best of `virsh start` at 4 and at 8 at a time, and at most
 // 0.3x the sequential loop", measured in one run on the same host.
@@ -22,6 +22,7 @@ import {
     BENCH_PREFIX, cleanupOnSignal, defineFleet, hostBusyPercent, inBatches, machineContext, median, ms, removeFleet, runningNames,
     seconds, table, waitAllShutOff,
 } from "./lib/fleet";
+import { cpuByName, formatCpuByName, snapshotCpu } from "./lib/host-cpu";
 import { addNameShim, recordDbusCalls, recordSpawns } from "./lib/page-probe";
 import { BATCH_CONCURRENCY } from "../src/state/vm-list-state";
 
@@ -34,7 +35,7 @@ const { values: args } = parseArgs({
         vms: { type: "string", default: "20" },
         timeout: { type: "string", default: "120000" },
         levels: { type: "string", default: "4,8" },
-        dbus: { type: "boolean", default: true },
+        "no-dbus": { type: "boolean", default: false },
     },
 });
 const LEVELS = args.levels.split(",").map(Number).filter(n => n >= 1);
@@ -59,6 +60,8 @@ interface RunResult {
     note: string;
     /** Host CPU use in the second before the run, all cores (other sessions share the host). */
     hostBusy: number;
+    /** CPU seconds by process name during the timed part. */
+    cpu: string;
 }
 
 /** UUIDs of our VMs, looked up once: virsh reads an all-digit name as an ID, so per-VM calls use UUIDs. */
@@ -85,6 +88,7 @@ async function assertAllRunning(): Promise<void> {
 
 async function sequential(run: number, byName: Map<string, string>): Promise<RunResult> {
     const perVm: number[] = [];
+    const cpuBefore = await snapshotCpu();
     const t0 = performance.now();
     for (const name of NAMES) {
         const started = performance.now();
@@ -92,12 +96,14 @@ async function sequential(run: number, byName: Map<string, string>): Promise<Run
         perVm.push(performance.now() - started);
     }
     const elapsed = performance.now() - t0;
+    const cpu = formatCpuByName(cpuByName(cpuBefore, await snapshotCpu()));
     await assertAllRunning();
-    return { way: LOOP, run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0 };
+    return { way: LOOP, run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0, cpu };
 }
 
 async function parallelVirsh(run: number, byName: Map<string, string>, level: number): Promise<RunResult> {
     const perVm: number[] = [];
+    const cpuBefore = await snapshotCpu();
     const t0 = performance.now();
     await inBatches(NAMES, level, async name => {
         const started = performance.now();
@@ -105,8 +111,9 @@ async function parallelVirsh(run: number, byName: Map<string, string>, level: nu
         perVm.push(performance.now() - started);
     });
     const elapsed = performance.now() - t0;
+    const cpu = formatCpuByName(cpuByName(cpuBefore, await snapshotCpu()));
     await assertAllRunning();
-    return { way: virshWay(level), run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0 };
+    return { way: virshWay(level), run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0, cpu };
 }
 
 /** libvirt-dbus names a domain's object after its UUID, "-" written as "_". */
@@ -114,6 +121,7 @@ const domainPath = (uuid: string): string => `/org/libvirt/QEMU/domain/_${uuid.r
 
 async function parallelDbus(run: number, byName: Map<string, string>, level: number): Promise<RunResult> {
     const perVm: number[] = [];
+    const cpuBefore = await snapshotCpu();
     const t0 = performance.now();
     await inBatches(NAMES, level, async name => {
         const started = performance.now();
@@ -122,8 +130,9 @@ async function parallelDbus(run: number, byName: Map<string, string>, level: num
         perVm.push(performance.now() - started);
     });
     const elapsed = performance.now() - t0;
+    const cpu = formatCpuByName(cpuByName(cpuBefore, await snapshotCpu()));
     await assertAllRunning();
-    return { way: dbusWay(level), run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0 };
+    return { way: dbusWay(level), run, ms: elapsed, perVm, note: "all running (virsh)", hostBusy: 0, cpu };
 }
 
 /** Rows of the list the page shows right now: names and states. */
@@ -159,6 +168,7 @@ async function viaPage(run: number): Promise<RunResult> {
         if (!selected.includes(String(VM_COUNT))) throw new Error(`expected ${VM_COUNT} selected, the page says "${selected}"`);
 
         const callsBefore = calls.length;
+        const cpuBefore = await snapshotCpu();
         // Both clocks are the host's wall clock; the click's own round trip through Playwright counts against
         // the page, which is the conservative side.
         const t0 = Date.now();
@@ -170,6 +180,7 @@ async function viaPage(run: number): Promise<RunResult> {
         }, VM_COUNT, { polling: "raf", timeout: TIMEOUT_MS });
         // waitForFunction resolves only on a truthy value, so the stamp is a number here.
         const stamp = await finishedAt.jsonValue();
+        const cpu = formatCpuByName(cpuByName(cpuBefore, await snapshotCpu()));
         if (stamp === null) throw new Error("the results dialog gave no time stamp");
         const elapsed = stamp - t0;
         const outcomes = await page.$$eval("#kvm-batch-results tbody tr[data-outcome]",
@@ -197,7 +208,7 @@ async function viaPage(run: number): Promise<RunResult> {
         return {
             way: PAGE, run, ms: elapsed, perVm: starts.map(process => (process.closed ?? 0) - process.opened),
             note: `${done} done in the dialog, all running (virsh); ${starts.length} virsh processes; ` +
-                `D-Bus calls during the batch: ${methods || "none"}`, hostBusy: 0,
+                `D-Bus calls during the batch: ${methods || "none"}`, hostBusy: 0, cpu,
         };
     } finally {
         await browser.close();
@@ -223,7 +234,7 @@ async function main(): Promise<void> {
     await defineFleet(NAMES);
     const byName = await uuids();
 
-    const ways: Way[] = [LOOP, PAGE, ...LEVELS.map(virshWay), ...(args.dbus ? LEVELS.map(dbusWay) : [])];
+    const ways: Way[] = [LOOP, PAGE, ...LEVELS.map(virshWay), ...(args["no-dbus"] ? [] : LEVELS.map(dbusWay))];
     const results: RunResult[] = [];
     for (let run = 1; run <= RUNS; run++) {
         // Rotated, so no way always runs first after the untimed destroy, or always after the page.
@@ -241,6 +252,7 @@ async function main(): Promise<void> {
                 : result.way.startsWith("D-Bus") ? "per Domain.Create call" : "per `virsh start`";
             console.log(`run ${run} ${way}: ${ms(result.ms)} — ${result.note}; ${per}: ${spread(result.perVm)}; ` +
                 `host CPU busy in the second before: ${hostBusy.toFixed(0)}%, load average ${loadavg()[0].toFixed(2)}`);
+            console.log(`    CPU during the run: ${result.cpu}`);
         }
     }
     await stopAll(byName);

@@ -453,6 +453,39 @@ describe("VmStore batches", () => {
         expect(store.getSnapshot().vms.every(row => row.sample.state === "running" && row.pending === null)).toBe(true);
     });
 
+    test("a running batch marks no row and publishes nothing: its dialog shows progress, the list stays still", async () => {
+        const { store, api } = setUp(names.map(name => [name, SHUT_OFF]));
+        store.start();
+        await flush();
+        const gates = names.map(name => api.hold(`virsh:start:${name}`));
+        const before = store.getSnapshot();
+        let published = 0;
+        const unsubscribe = store.subscribe(() => published++);
+        const batch = store.runBatch("start", names, () => {});
+        await flush();
+        gates.slice(0, 3).forEach(gate => gate.resolve());
+        await flush();
+        expect(published).toBe(0);
+        expect(store.getSnapshot()).toBe(before);
+        expect(store.getSnapshot().vms.every(row => row.pending === null)).toBe(true);
+        gates.slice(3).forEach(gate => gate.resolve());
+        await batch;
+        unsubscribe();
+    });
+
+    test("a single action marks its row pending until libvirt answers", async () => {
+        const { store, api } = setUp([["a", SHUT_OFF]]);
+        store.start();
+        await flush();
+        const gate = api.hold("dbus:start:/domain/a");
+        const action = store.runAction("a", "start");
+        await flush();
+        expect(rowOf(store, "a")?.pending).toBe("start");
+        gate.resolve();
+        await action;
+        expect(rowOf(store, "a")?.pending).toBe(null);
+    });
+
     test("per-VM results: skipped for the wrong state, libvirt's message for a failure, gone for a vanished VM", async () => {
         const { store, api } = setUp([["ok", SHUT_OFF], ["broken", SHUT_OFF], ["up", RUNNING], ["gone", SHUT_OFF]]);
         store.start();
