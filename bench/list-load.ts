@@ -26,7 +26,7 @@ import type { CDPSession, Page } from "playwright-core";
 import { launchBrowser, SCREENSHOT_DIR } from "../test/support/browser";
 import { waitFor } from "../test/support/wait";
 import { startCockpit } from "../test/support/cockpit";
-import { listVms } from "../test/support/virsh";
+import { listVms, virsh } from "../test/support/virsh";
 import {
     BENCH_PREFIX, cleanupOnSignal, defineFleet, hostBusyPercent, machineContext, median, ms, removeFleet, runningNames, seconds,
     table,
@@ -76,6 +76,11 @@ interface RunResult {
     hostBusy: number;
     /** Our rows in the DOM when Node stopped waiting, counted afresh (-1: could not count). */
     finalRows: number;
+    /**
+     * libvirt's own latency at that moment: `virsh domstats --list-active --state --cpu-total` (the cheapest
+     * call that gives CPU time, the one CPU % is computed from) run from a shell just before the page.
+     */
+    libvirtCpuStatsMs: number;
 }
 
 const vmName = (index: number): string => `${PREFIX}${String(index + 1).padStart(3, "0")}`;
@@ -83,8 +88,15 @@ const NAMES = Array.from({ length: VM_COUNT }, (_, i) => vmName(i));
 // Spread the running VMs over the sorted list (001, 021, 041, ...) rather than bunching them at the top.
 const RUNNING = NAMES.filter((_, i) => i % Math.floor(VM_COUNT / RUNNING_COUNT) === 0).slice(0, RUNNING_COUNT);
 
+async function timeLibvirtCpuStats(): Promise<number> {
+    const start = performance.now();
+    await virsh("domstats", "--list-active", "--state", "--cpu-total");
+    return performance.now() - start;
+}
+
 async function measure(kind: Kind, run: number): Promise<RunResult> {
     const hostBusy = await hostBusyPercent();
+    const libvirtCpuStatsMs = await timeLibvirtCpuStats();
     const cockpit = await startCockpit();
     const browser = await launchBrowser();
     try {
@@ -116,7 +128,7 @@ async function measure(kind: Kind, run: number): Promise<RunResult> {
         const hostVms = (await listVms()).length;
         const since = (at: number | null | undefined): number | null => at === null || at === undefined ? null : at - t0;
         return {
-            kind, run, t0, probe, load, calls: [...calls], hostVms, mainThread, hostBusy, finalRows,
+            kind, run, t0, probe, load, calls: [...calls], hostVms, mainThread, hostBusy, finalRows, libvirtCpuStatsMs,
             allRowsMs: since(probe?.allRows), completeMs: since(probe?.done ? Math.max(probe.allRows ?? 0, probe.allRunningShown ?? 0) : null),
         };
     } finally {
@@ -215,7 +227,9 @@ async function main(): Promise<void> {
         for (const kind of order) {
             const result = await measure(kind, run);
             results.push(result);
-            console.log(`run ${run} ${kind}: all rows ${cell(result, result.allRowsMs)}, complete ${cell(result, result.completeMs)}`);
+            console.log(`run ${run} ${kind}: all rows ${cell(result, result.allRowsMs)}, complete ${cell(result, result.completeMs)}; ` +
+                `libvirt just before: \`virsh domstats --list-active --state --cpu-total\` ${ms(result.libvirtCpuStatsMs)} ` +
+                "(CPU % needs two such samples)");
             console.log(breakdown(result));
         }
     }
