@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { XMLBuilder } from "fast-xml-parser";
 import { parseDomainXml } from "../../src/core/domain-xml";
 import type { DiskFacts } from "../../src/core/template/from-domain";
-import { diskFileStem } from "../../src/core/template/vm-names";
+import { uniqueFileStem } from "../../src/core/template/create-plan";
 import { imageInfo, runQemuImg } from "./qemu-img";
 import { runVirsh } from "./virsh";
 
@@ -60,7 +60,7 @@ export async function templateDiskFacts(uri: string, uuid: string, baseImagesTo?
         for (const disk of disks) facts[disk.target] = { sizeMiB: Math.ceil((await imageInfo(disk.source as string)).virtualSize / MIB) };
         return facts;
     }
-    const stem = diskFileStem(baseImagesTo.baseName, randomUUID());
+    const stem = uniqueFileStem(baseImagesTo.baseName, randomUUID());
     const copies: Record<string, string> = {};
     try {
         for (const disk of disks) {

@@ -3,7 +3,7 @@
 // host (helpers/commands/kvm-manager-clone.ts); this is the pure part both sides agree on.
 import { XMLBuilder } from "fast-xml-parser";
 import type { DomainDescription } from "./domain-xml";
-import { snapshotNameProblem, type SnapshotNameProblem } from "./snapshots";
+import { diskFileStem } from "./vm-name";
 import { libvirtXmlParser } from "./xml-nodes";
 
 export type CloneMode = "full" | "linked";
@@ -29,25 +29,10 @@ export interface ClonePlan {
     linkedPossible: boolean;
 }
 
-export type VmNameProblem = SnapshotNameProblem;
-
-// libvirt applies the same rules to domain names as to snapshot names ("/" refused, control characters
-// cannot travel in XML); unique among the host's VMs.
-export function vmNameProblem(name: string, existing: readonly string[]): VmNameProblem | null {
-    return snapshotNameProblem(name, existing);
-}
-
 const EXTENSIONS: Record<string, string> = { qcow2: "qcow2", raw: "img" };
 
 function directoryOf(path: string): string {
     return path.slice(0, path.lastIndexOf("/") + 1) || "/";
-}
-
-// File names stay plain ASCII whatever the VM is called (quotes, "$(...)", RTL marks, spaces): a file a
-// shell or a person can handle. The VM's real name is in its XML.
-export function diskFileStem(vmName: string): string {
-    const stem = vmName.normalize("NFKD").replace(/\p{M}/gu, "").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._-]+/, "").slice(0, 80);
-    return stem === "" ? "vm" : stem;
 }
 
 /** A new suggestion "NAME-clone", "NAME-clone-2", ... not taken yet. */

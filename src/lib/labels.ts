@@ -1,7 +1,8 @@
 // User-visible names of states and actions, in one place so the list, menus and dialogs agree.
-import { _ } from "./cockpit";
+import cockpit, { _ } from "./cockpit";
 import type { DomainState, LifecycleAction } from "../core/domain-state";
 import type { StateFilter } from "../core/vm-list";
+import { VM_NAME_MAX_LENGTH, type VmNameProblem } from "../core/vm-name";
 
 export function stateLabel(state: DomainState): string {
     switch (state) {
@@ -52,5 +53,17 @@ export function stateFilterLabel(filter: StateFilter): string {
     case "paused": return _("Paused");
     case "shut-off": return _("Shut off");
     case "other": return _("Other");
+    }
+}
+
+// Why a new VM cannot have the name typed (create, clone).
+export function vmNameProblemText(problem: VmNameProblem): string {
+    switch (problem) {
+    case "empty": return _("Enter a name.");
+    case "slash": return _("A virtual machine's name cannot contain “/”.");
+    case "control": return _("A virtual machine's name cannot contain line breaks or other control characters.");
+    case "too-long": return cockpit.format(_("A virtual machine's name can be at most $0 characters long."), VM_NAME_MAX_LENGTH);
+    case "edge-space": return _("A virtual machine's name cannot start or end with a space.");
+    case "taken": return _("A virtual machine with this name exists already.");
     }
 }

@@ -4,12 +4,12 @@
 import { describeDocumentError, parseDocument, serialiseDocument, validateDocument } from "../../src/core/config/documents";
 import { documentKindNamed } from "../../src/core/config/kinds";
 import { parseDomainXml } from "../../src/core/domain-xml";
-import { createPlanSchema, newDiskFile } from "../../src/core/template/create-plan";
+import { createPlanSchema, newDiskFile, uniqueFileStem } from "../../src/core/template/create-plan";
 import { buildDomainXml } from "../../src/core/template/domain-builder";
 import { templateFromDomain } from "../../src/core/template/from-domain";
 import { defaultSpec, specOfTemplate, TEMPLATE_KIND, type TemplateDocument } from "../../src/core/template/template-document";
 import { formOfSpec, specOfForm, type FormDisk } from "../../src/core/template/spec-form";
-import { diskFileStem, expandNamePattern, vmNameProblem } from "../../src/core/template/vm-names";
+import { expandNamePattern } from "../../src/core/template/name-pattern";
 import { XMLParser } from "fast-xml-parser";
 
 const TEMPLATE: TemplateDocument = {
@@ -107,8 +107,8 @@ describe("domain XML of a new VM", () => {
         expect(domain.machine).toBe("q35");
         expect(domain.bootOrder).toEqual(["cdrom", "hd"]);
         expect(domain.disks).toEqual([
-            { device: "disk", target: "vda", bus: "virtio", sourceType: "file", source: `/var/lib/libvirt/images/${diskFileStem(name, uuid)}-disk0.qcow2`, format: "qcow2", readOnly: false },
-            { device: "disk", target: "sda", bus: "sata", sourceType: "file", source: `/srv/pool & more/${diskFileStem(name, uuid)}-disk1.raw`, format: "raw", readOnly: false },
+            { device: "disk", target: "vda", bus: "virtio", sourceType: "file", source: `/var/lib/libvirt/images/${uniqueFileStem(name, uuid)}-disk0.qcow2`, format: "qcow2", readOnly: false },
+            { device: "disk", target: "sda", bus: "sata", sourceType: "file", source: `/srv/pool & more/${uniqueFileStem(name, uuid)}-disk1.raw`, format: "raw", readOnly: false },
             { device: "cdrom", target: "sdb", bus: "sata", sourceType: "file", source: "/isos/debian.iso", format: "raw", readOnly: true },
         ]);
         expect(domain.interfaces.map(i => [i.type, i.source, i.model])).toEqual([["network", "default", "virtio"], ["bridge", "br0", "e1000e"]]);
@@ -124,9 +124,11 @@ describe("domain XML of a new VM", () => {
     });
 
     test("disk file names are sanitised and unique per VM", () => {
-        expect(diskFileStem("../../etc/passwd", uuid)).toBe("__.._etc_passwd-6a1f0a52");
-        expect(diskFileStem("a b", uuid)).toBe(diskFileStem("a_b", uuid));
-        expect(diskFileStem("a b", uuid)).not.toBe(diskFileStem("a b", "7b2f0a52-0000-0000-0000-000000000000"));
+        expect(uniqueFileStem("../../etc/passwd", uuid)).toBe("etc_passwd-6a1f0a52");
+        expect(uniqueFileStem("$(rm -rf /) \u202Eevil", uuid)).toBe("rm_-rf_evil-6a1f0a52");
+        expect(uniqueFileStem("a b", uuid)).toBe("a_b-6a1f0a52");
+        expect(uniqueFileStem("a_b", uuid)).toBe("a_b-6a1f0a52");
+        expect(uniqueFileStem("a b", "7b2f0a52-0000-0000-0000-000000000000")).toBe("a_b-7b2f0a52");
     });
 
     test("a template made from this XML has the same values again", () => {
@@ -146,15 +148,7 @@ describe("domain XML of a new VM", () => {
     });
 });
 
-describe("VM names and name patterns", () => {
-    test("libvirt's rules", () => {
-        expect(vmNameProblem("web 01 #?%&'\"$(x) ü \u200f")).toBeNull();
-        expect(vmNameProblem("")).not.toBeNull();
-        expect(vmNameProblem("a/b")).not.toBeNull();
-        expect(vmNameProblem("a\nb")).not.toBeNull();
-        expect(vmNameProblem("a\u001bb")).not.toBeNull();
-    });
-
+describe("name patterns", () => {
     test("ranges expand like a shell's", () => {
         expect(expandNamePattern("web-{01..10}")).toEqual({ ok: true, names: ["web-01", "web-02", "web-03", "web-04", "web-05", "web-06", "web-07", "web-08", "web-09", "web-10"] });
         expect(expandNamePattern("db{8..10}.lan")).toEqual({ ok: true, names: ["db8.lan", "db9.lan", "db10.lan"] });
@@ -163,12 +157,18 @@ describe("VM names and name patterns", () => {
         expect(expandNamePattern("only{5..5}")).toEqual({ ok: true, names: ["only5"] });
     });
 
-    test("patterns that make no names, too many, or names libvirt refuses", () => {
-        expect(expandNamePattern("web").ok).toBe(false);
-        expect(expandNamePattern("{1..2}-{1..2}").ok).toBe(false);
-        expect(expandNamePattern("w{1..101}").ok).toBe(false);
-        expect(expandNamePattern("a/{1..2}").ok).toBe(false);
-        expect(expandNamePattern("{a..c}").ok).toBe(false);
+    test("names with spaces, quotes, '#', '?', '%', $(...), unicode and RTL marks", () => {
+        expect(expandNamePattern("web \"1\" #?% $(x) ü\u200f{1..2}")).toEqual({ ok: true, names: ["web \"1\" #?% $(x) ü\u200f1", "web \"1\" #?% $(x) ü\u200f2"] });
+    });
+
+    test("patterns that make no names, too many, or names a new VM cannot have", () => {
+        expect(expandNamePattern("web")).toEqual({ ok: false, problem: { kind: "no-range" } });
+        expect(expandNamePattern("{a..c}")).toEqual({ ok: false, problem: { kind: "no-range" } });
+        expect(expandNamePattern("{1..2}-{1..2}")).toEqual({ ok: false, problem: { kind: "several-ranges" } });
+        expect(expandNamePattern("w{1..101}")).toEqual({ ok: false, problem: { kind: "too-many", count: 101 } });
+        expect(expandNamePattern("a/{1..2}")).toEqual({ ok: false, problem: { kind: "name", name: "a/1", problem: "slash" } });
+        expect(expandNamePattern(" web{1..2}")).toEqual({ ok: false, problem: { kind: "name", name: " web1", problem: "edge-space" } });
+        expect(expandNamePattern("web{1..3}", ["db", "web2"])).toEqual({ ok: false, problem: { kind: "name", name: "web2", problem: "taken" } });
     });
 });
 

@@ -1,6 +1,6 @@
 // The clone's plan and domain XML: checked by parsing the answer back, never by comparing strings.
 import { parseDomainXml } from "../../src/core/domain-xml";
-import { cloneDomainXml, CloneXmlError, defaultCloneName, diskFileStem, planClone, vmNameProblem } from "../../src/core/vm-clone";
+import { cloneDomainXml, CloneXmlError, defaultCloneName, planClone } from "../../src/core/vm-clone";
 
 const ORIGINAL_NAME = `web "prod" $(id) #1 ü`;
 const XML = `<domain type='kvm'>
@@ -75,21 +75,13 @@ describe("planClone", () => {
         expect([empty.copies, empty.blockers, empty.linkedPossible]).toEqual([[], [], false]);
     });
 
-    test("file stems are plain ASCII and never start with a dot or dash", () => {
-        expect(diskFileStem(`$(rm -rf /) "x" \u202Eevil`)).toBe("rm_-rf_x_evil");
-        expect(diskFileStem("..hidden")).toBe("hidden");
-        expect(diskFileStem("--help")).toBe("help");
-        expect(diskFileStem("über")).toBe("uber");
-        expect(diskFileStem("日本")).toBe("vm");
-        expect(diskFileStem("x".repeat(300))).toHaveLength(80);
+    test("the copies are named after the new VM, as plain ASCII beside the original", () => {
+        expect(planClone(original, `$(rm -rf /) "x" \u202Eevil`).copies.map(copy => copy.to))
+            .toEqual(["/var/lib/libvirt/images/rm_-rf_x_evil-vda.qcow2", "/srv/data/rm_-rf_x_evil-vdb.qcow2"]);
     });
 
-    test("names: the clone suggestion is free; libvirt's rules and uniqueness", () => {
+    test("the clone suggestion is free", () => {
         expect(defaultCloneName("web", ["web", "web-clone", "web-clone-2"])).toBe("web-clone-3");
-        expect(vmNameProblem("a/b", [])).toBe("slash");
-        expect(vmNameProblem("web", ["web"])).toBe("taken");
-        expect(vmNameProblem(" web", [])).toBe("edge-space");
-        expect(vmNameProblem("ok $(x) #?%", [])).toBeNull();
     });
 });
 

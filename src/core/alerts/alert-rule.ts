@@ -3,7 +3,7 @@
 // serious it is, and where to send word of it besides the journal.
 import { z } from "zod";
 import type { DocumentKind } from "../config/documents";
-import { vmNameSchema } from "../config/vm-name";
+import { existingVmNameSchema } from "../vm-name";
 
 // The usage figures the collector computes every tick (src/core/usage.ts) that a rule may watch.
 export const ALERT_METRICS = ["cpuPercent", "memoryPercent", "diskReadBps", "diskWriteBps", "netRxBps", "netTxBps"] as const;
@@ -42,7 +42,7 @@ const webhook = z.object({
 
 export const alertRuleSchema = z.object({
     version: z.literal(1),
-    vms: z.union([z.literal("all"), z.array(vmNameSchema).min(1).max(1000)]),
+    vms: z.union([z.literal("all"), z.array(existingVmNameSchema).min(1).max(1000)]),
     condition: alertConditionSchema,
     // Consecutive checks the condition must hold before the alert fires.
     forChecks: z.number().int().min(1).max(ALERT_CHECKS_MAX),

@@ -4,16 +4,12 @@
 // job can run nightly and by hand.
 import { z } from "zod";
 import type { DocumentKind } from "../config/documents";
+import { existingVmNameSchema } from "../vm-name";
 import { KEEP_OPTIONS } from "./prune";
 
 // Not under /var/lib/kvm-manager: that is root's alone (0700), and QEMU writes a running VM's backup
 // as libvirt-qemu, so every directory down to the target must let it through.
 export const DEFAULT_BACKUP_TARGET = "/var/backups/kvm-manager";
-
-// libvirt refuses newlines and escape characters in names and takes any other text, RTL marks too.
-const vmName = z.string().min(1).max(1024).refine(name => !Array.from(name).some(c => c < " " || c === "\u007f"), {
-    message: "a VM name cannot contain control characters",
-});
 
 const keepCount = z.number().int().min(0).max(100_000);
 
@@ -24,7 +20,7 @@ const pruneOptions = z.object({
 
 export const backupJobSchema = z.object({
     version: z.literal(1),
-    vms: z.array(vmName).min(1).max(1000),
+    vms: z.array(existingVmNameSchema).min(1).max(1000),
     // A local directory or a mounted NFS share or USB disk; the helper refuses one that is missing
     // rather than filling the root file system under an unmounted mount point.
     target: z.string().min(2).max(4096).refine(path => path.startsWith("/") && !path.split("/").includes(".."), {

@@ -2,7 +2,7 @@
 // when (the rule of schedule.ts, with the time of day as "HH:MM" so the file reads well by hand).
 import { z } from "zod";
 import { documentNameProblem, type DocumentKind } from "../config/documents";
-import { vmNameSchema } from "../config/vm-name";
+import { existingVmNameSchema } from "../vm-name";
 import { scheduleProblem, type Schedule, type Weekday } from "./schedule";
 import { snapshotPatternProblem } from "./scheduled-snapshots";
 
@@ -58,7 +58,7 @@ const frequency = z.discriminatedUnion("frequency", [
 export const scheduleDocumentSchema = z.object({
     version: z.literal(1),
     // Empty for a backup schedule (its job names the VMs); at least one for every other operation.
-    vms: z.array(vmNameSchema).max(1000),
+    vms: z.array(existingVmNameSchema).max(1000),
     operation,
     when: frequency,
     time: timeOfDay,

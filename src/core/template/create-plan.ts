@@ -1,16 +1,13 @@
 // What the page asks the host helper (kvm-manager-create) to make: one VM, its name, its description
 // and whether to start it. The helper validates it with the same schema before it touches anything.
 import { z } from "zod";
-import { diskFileStem, vmNameProblem } from "./vm-names";
+import { diskFileStem, newVmNameSchema } from "../vm-name";
 import type { DiskFile } from "./domain-builder";
 import { vmSpecSchema, type TemplateDisk, type VmSpec } from "./template-document";
 
 export const createPlanSchema = z.object({
     version: z.literal(1),
-    name: z.string().superRefine((name, ctx) => {
-        const problem = vmNameProblem(name);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    name: newVmNameSchema,
     spec: vmSpecSchema,
     start: z.boolean(),
 }).strict();
@@ -21,11 +18,18 @@ export type CreatePlan = z.infer<typeof createPlanSchema>;
 // children; see bench/create-from-template.ts for one at a time against this many.
 export const CREATE_CONCURRENCY = 4;
 
+// The stem of files a helper makes for a new VM (disks) or a template (base images): the name's stem and
+// the start of a UUID (the new VM's, or a fresh one), so names that sanitise alike ("a b", "a_b") never
+// share a file.
+export function uniqueFileStem(name: string, uuid: string): string {
+    return `${diskFileStem(name)}-${uuid.slice(0, 8)}`;
+}
+
 // The file the helper makes for spec.disks[index], or null for a disk it uses as it is (an existing
-// image, an ISO). Named after the VM and its new UUID, so two VMs never share a file.
+// image, an ISO).
 export function newDiskFile(disk: TemplateDisk, vmName: string, uuid: string, index: number): DiskFile | null {
     if (disk.source !== "new" && disk.source !== "base-image") return null;
-    return { path: `${disk.location}/${diskFileStem(vmName, uuid)}-disk${index}.${disk.format}`, format: disk.format };
+    return { path: `${disk.location}/${uniqueFileStem(vmName, uuid)}-disk${index}.${disk.format}`, format: disk.format };
 }
 
 // The steps a create goes through, in order: what the helper reports progress and results for.

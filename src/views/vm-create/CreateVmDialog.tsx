@@ -14,13 +14,15 @@ import { runBatch, summarize, type BatchResult } from "../../core/batch";
 import { CREATE_CONCURRENCY, type CreateAnswer, type CreateProgress } from "../../core/template/create-plan";
 import { formOfSpec, specOfForm, type SpecForm } from "../../core/template/spec-form";
 import { defaultSpec, specOfTemplate, type TemplateDocument, type VmSpec } from "../../core/template/template-document";
-import { expandNamePattern, vmNameProblem } from "../../core/template/vm-names";
+import { expandNamePattern, type NamePatternResult } from "../../core/template/name-pattern";
+import { vmNameProblem } from "../../core/vm-name";
 import { DisplayName } from "../../components/DisplayName";
 import { createVmOnHost } from "../../host/vm-create";
 import { vmStore } from "../../state/vm-store";
 import { NumberField, VmSpecFields, fieldMessage } from "../templates/VmSpecFields";
 import type { TemplateListing } from "../templates/useTemplates";
-import { cleanupLabel, progressLabel } from "./create-labels";
+import { vmNameProblemText } from "../../lib/labels";
+import { cleanupLabel, namePatternProblemText, progressLabel } from "./create-labels";
 
 type CloneOverride = "template" | "linked" | "copy";
 
@@ -59,14 +61,11 @@ export function CreateVmDialog({ templates, initialTemplate, locations, onClose 
         vmStore.start();
     }, []);
     const existing = useMemo(() => new Set(vms.map(vm => vm.name)), [vms]);
-    const names = several ? expandNamePattern(pattern) : (() => {
-        const problem = vmNameProblem(name);
-        return problem ? { ok: false as const, problem } : { ok: true as const, names: [name] };
-    })();
-    const taken = names.ok ? names.names.filter(n => existing.has(n)) : [];
+    const single = several ? null : vmNameProblem(name, "new", existing);
+    const names: NamePatternResult = several ? expandNamePattern(pattern, existing)
+        : single ? { ok: false, problem: { kind: "name", name, problem: single } } : { ok: true, names: [name] };
     const nameError = (several ? pattern : name) === "" ? null
-        : !names.ok ? cockpit.format(_("Not usable: $0."), names.problem)
-            : taken.length > 0 ? cockpit.format(_("A virtual machine named “$0” exists already."), taken[0]) : null;
+        : single ? vmNameProblemText(single) : !names.ok ? namePatternProblemText(names.problem) : null;
     const hasBaseImages = template?.disks.some(d => d.source === "base-image") ?? false;
 
     const chooseTemplate = (next: string): void => {
@@ -85,7 +84,7 @@ export function CreateVmDialog({ templates, initialTemplate, locations, onClose 
             setInvalid(new Set(checked.fields));
             return;
         }
-        if (!names.ok || taken.length > 0 || names.names.length === 0) return;
+        if (!names.ok || names.names.length === 0) return;
         setInvalid(new Set());
         const spec = checked.spec;
         const all = names.names;

@@ -1,6 +1,17 @@
-// The page's words for the steps of making a VM and for what a failed create cleaned up.
+// The page's words for name patterns, the steps of making a VM and what a failed create cleaned up.
 import cockpit, { _ } from "../../lib/cockpit";
 import type { CleanupResult, CreateProgress, CreateStep } from "../../core/template/create-plan";
+import { NAME_PATTERN_MAX_COUNT, type NamePatternProblem } from "../../core/template/name-pattern";
+import { vmNameProblemText } from "../../lib/labels";
+
+export function namePatternProblemText(problem: NamePatternProblem): string {
+    switch (problem.kind) {
+    case "no-range": return _("The pattern needs a range such as {1..5} or {01..10}.");
+    case "several-ranges": return _("The pattern can hold only one range.");
+    case "too-many": return cockpit.format(_("A pattern makes at most $0 virtual machines, this one $1."), NAME_PATTERN_MAX_COUNT, problem.count);
+    case "name": return cockpit.format(_("“$0”: $1"), problem.name, vmNameProblemText(problem.problem));
+    }
+}
 
 export function stepLabel(step: CreateStep): string {
     switch (step) {

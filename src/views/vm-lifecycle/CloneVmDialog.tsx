@@ -8,22 +8,14 @@ import {
 import { useEffect, useMemo, useState } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import { parseDomainXml, type DomainDescription } from "../../core/domain-xml";
-import { defaultCloneName, planClone, vmNameProblem, type CloneMode, type VmNameProblem } from "../../core/vm-clone";
+import { defaultCloneName, planClone, type CloneMode } from "../../core/vm-clone";
+import { vmNameProblem } from "../../core/vm-name";
 import { NameSentence } from "../../components/DisplayName";
+import { vmNameProblemText } from "../../lib/labels";
 import { toLibvirtError } from "../../libvirt/connection";
 import { getDomainXml } from "../../libvirt/domains";
 import { cloneVm } from "../../state/vm-clone";
 import { vmStore } from "../../state/vm-store";
-
-function nameProblemText(problem: VmNameProblem): string {
-    switch (problem) {
-    case "empty": return _("Enter a name.");
-    case "slash": return _("A virtual machine's name cannot contain “/”.");
-    case "control": return _("A virtual machine's name cannot contain line breaks or other control characters.");
-    case "edge-space": return _("A virtual machine's name cannot start or end with a space.");
-    case "taken": return _("A virtual machine with this name exists already.");
-    }
-}
 
 export function CloneVmDialog({ name, onCloned, onCancel }: { name: string; onCloned: (newName: string) => void; onCancel: () => void }) {
     const existing = useMemo(() => vmStore.getSnapshot().vms.map(vm => vm.name), []);
@@ -46,7 +38,7 @@ export function CloneVmDialog({ name, onCloned, onCancel }: { name: string; onCl
         };
     }, [name]);
 
-    const problem = vmNameProblem(newName, existing);
+    const problem = vmNameProblem(newName, "new", existing);
     const plan = domain ? planClone(domain, problem === null ? newName : name, mode) : null;
     const linkedPossible = domain ? planClone(domain, name, "linked").linkedPossible : false;
 
@@ -75,7 +67,7 @@ export function CloneVmDialog({ name, onCloned, onCancel }: { name: string; onCl
                                 validated={problem ? "error" : "default"} onChange={(_event, value) => setNewName(value)} />
                             {problem &&
                                 <FormHelperText><HelperText><HelperTextItem variant="error" id="kvm-clone-name-error">
-                                    {nameProblemText(problem)}
+                                    {vmNameProblemText(problem)}
                                 </HelperTextItem></HelperText></FormHelperText>}
                         </FormGroup>
                         <FormGroup role="radiogroup" isStack label={_("Disks")} fieldId="kvm-clone-mode">
