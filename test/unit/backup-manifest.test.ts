@@ -85,6 +85,13 @@ describe("backup job documents", () => {
         expect(validateDocument(BACKUP_JOB_KIND, JOB)).toEqual({ ok: true, value: JOB, migratedFrom: null });
     });
 
+    test("names any VM libvirt holds, edge spaces, tabs and DEL too, but no name libvirt refuses", () => {
+        const odd = { ...JOB, vms: [" web ", "a\tb", "a\u007fb", "\u200fweb"] };
+        expect(validateDocument(BACKUP_JOB_KIND, odd)).toEqual({ ok: true, value: odd, migratedFrom: null });
+        const slash = validateDocument(BACKUP_JOB_KIND, { ...JOB, vms: ["a/b"] });
+        expect(slash.ok ? "valid" : describeDocumentError(slash.error)).toBe("vms.0: a VM name cannot contain \"/\"");
+    });
+
     test.each([
         [{ target: "relative/dir" }, "target: the target is an absolute directory path without \"..\""],
         [{ target: "/mnt/../etc" }, "target: the target is an absolute directory path without \"..\""],

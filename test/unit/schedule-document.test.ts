@@ -118,6 +118,7 @@ describe("schedule documents", () => {
     test("invalid values are reported by field", () => {
         expect(issuesOf({ ...VALID, vms: ["ok", ""] })).toEqual(["vms.1"]);
         expect(issuesOf({ ...VALID, vms: ["line\nbreak"] })).toEqual(["vms.0"]);
+        expect(issuesOf({ ...VALID, vms: ["a/b", " web\t"] })).toEqual(["vms.0"]);
         expect(issuesOf({ ...VALID, time: "24:00" })).toEqual(["time"]);
         expect(issuesOf({ ...VALID, time: "7:30" })).toEqual(["time"]);
         expect(issuesOf({ ...VALID, enabled: "yes" })).toEqual(["enabled"]);
