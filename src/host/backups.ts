@@ -6,7 +6,7 @@ import type { LifecycleAction } from "../core/domain-state";
 import { uuidFromDomainPath } from "../core/virsh-lifecycle";
 import cockpit, { _, type SpawnError } from "../lib/cockpit";
 import { deleteDocument, writeDocument } from "./config-documents";
-import { HelperCommandError, runHelperJson } from "./helper-commands";
+import { runHelperJson } from "./helper-commands";
 
 const BACKUP = "kvm-manager-backup";
 
@@ -69,21 +69,14 @@ export function listBackups(): Promise<BackupListing> {
     return runHelperJson<BackupListing>([BACKUP, "list", "--json"]);
 }
 
-// exit 1 (a VM failed) and 75 (already running) still answer with the per-VM results.
-export async function runJobNow(job: string): Promise<RunAnswer> {
-    try {
-        return await runHelperJson<RunAnswer>([BACKUP, "run", "--job", job, "--json"]);
-    } catch (error) {
-        if (error instanceof HelperCommandError && error.answer && Array.isArray((error.answer as Partial<RunAnswer>).results)) return error.answer as RunAnswer;
-        throw error;
-    }
+// Exit status 1 (a VM failed) and 75 (a VM's backup already runs) still answer with the per-VM results.
+export function runJobNow(job: string): Promise<RunAnswer> {
+    return runHelperJson<RunAnswer>([BACKUP, "run", "--job", job, "--json"], { answerOnExit: [1, 75] });
 }
 
+// Exit status 1 is a backup that does not verify: the answer says why.
 export function verifyBackup(path: string): Promise<{ ok: boolean; message: string }> {
-    return runHelperJson<{ ok: boolean; message: string }>([BACKUP, "verify", path, "--json"]).catch((error: unknown) => {
-        if (error instanceof HelperCommandError && error.answer && typeof (error.answer as { ok?: unknown }).ok === "boolean") return error.answer as { ok: boolean; message: string };
-        throw error;
-    });
+    return runHelperJson<{ ok: boolean; message: string }>([BACKUP, "verify", path, "--json"], { answerOnExit: [1] });
 }
 
 export async function protectBackup(path: string, on: boolean): Promise<void> {

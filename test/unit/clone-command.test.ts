@@ -1,11 +1,13 @@
 // `kvm-manager-clone`, bundled as build.ts bundles it and run as a process on images in a temporary
 // directory, with the host's qemu-img: full and linked copies, nothing left behind on failure, an
-// existing file never overwritten, and bad arguments refused before anything is written.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// existing file never overwritten, bad arguments refused before anything is written, and a clone
+// stopped mid-copy (SIGTERM, or kill -9) leaves no qemu-img running.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
+import { waitFor } from "../support/wait";
 
 let work: string;
 let command: string;
@@ -88,4 +90,40 @@ test.each([
     expect(status).toBe(2);
     expect(answer).toMatchObject({ ok: false, code: "usage" });
     expect(String(answer.error)).toContain(message);
+});
+
+// A qemu-img that never ends (a copy of a large image), first on PATH: it writes its PID down first.
+function hangingQemuImg(): { env: NodeJS.ProcessEnv; pidFile: string } {
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const pidFile = join(dir, "qemu-img.pid");
+    writeFileSync(join(bin, "qemu-img"), `#!/bin/sh\necho $$ > "$PID_FILE"\nexec sleep 600\n`);
+    chmodSync(join(bin, "qemu-img"), 0o755);
+    return { env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`, PID_FILE: pidFile }, pidFile };
+}
+
+// Gone, or a zombie waiting for whoever adopted it: either way it no longer writes.
+function isRunning(pid: number): boolean {
+    try {
+        return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+        return false;
+    }
+}
+
+test.each([["SIGTERM"], ["SIGKILL"]] as const)("%s mid-copy: qemu-img does not go on running", async signal => {
+    const { env, pidFile } = hangingQemuImg();
+    const target = join(dir, "copy.qcow2");
+    const clone = spawn(process.execPath, [command, ...copies({ from: original, to: target }), "--json"], { env, stdio: "ignore" });
+    const exited = new Promise<number | null>(resolve => clone.on("exit", code => resolve(code)));
+    const pid = await waitFor(() => Number(readFileSync(pidFile, "utf8")) || null, { message: "qemu-img to start" });
+    expect(isRunning(pid)).toBe(true);
+    clone.kill(signal);
+    const code = await exited;
+    await waitFor(() => !isRunning(pid), { timeoutMs: 5000, message: `qemu-img (${pid}) to end` });
+    // SIGTERM is caught: the reserved target is removed. kill -9 leaves the empty reservation behind.
+    if (signal === "SIGTERM") {
+        expect(code).toBe(143);
+        expect(existsSync(target)).toBe(false);
+    }
 });

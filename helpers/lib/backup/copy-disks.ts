@@ -6,9 +6,10 @@ import { chmodSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ManifestDisk } from "../../../src/core/backup/manifest";
 import type { Logger } from "../log";
+import { imageInfo, type ImageInfo } from "../qemu-img";
 import { backupDisks, type VmRef } from "./domain";
 import { freezeGuest, thawGuest } from "./guest-agent";
-import { checkImage, convertImage, fsyncFile, imageInfo, sha256File } from "./images";
+import { checkImage, convertImage, fsyncFile, sha256File } from "./images";
 import { abortStaleBackupJob, pushBackup } from "./push-backup";
 import { ensureSpace } from "./space";
 
@@ -33,7 +34,7 @@ function unreachableByQemu(target: string): string | null {
 export async function copyDisks(ctx: CopyContext, vm: VmRef, running: boolean, xml: string, dir: string, compress: boolean): Promise<{ disks: ManifestDisk[]; frozen: boolean }> {
     const { all, copied } = backupDisks(xml);
     if (copied.length === 0) throw new SkipError("the VM has no disks to back up");
-    const infos = new Map<string, { format: string; virtualSize: number; allocated: number }>();
+    const infos = new Map<string, ImageInfo>();
     for (const d of copied) {
         if (!running && d.sourceType !== "file" && d.sourceType !== "block") {
             throw new Error(`disk ${d.target} is a ${d.sourceType} disk; a shut-off VM's copy reads only files and block devices`);

@@ -1,30 +1,9 @@
-// Disk images with qemu-img: what a disk takes up, copying it (qcow2 backups, optionally compressed),
-// checking it, and its SHA-256.
+// What backups do with disk images: copying them with qemu-img (qcow2 backups, optionally compressed),
+// checking them, their SHA-256. qemu-img itself runs through ../qemu-img.ts.
 import { createHash } from "node:crypto";
 import { constants, createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { runTool } from "./tools";
-
-export interface ImageInfo {
-    format: string;
-    virtualSize: number;
-    // Bytes the image takes on its file system (for a block device: its size).
-    allocated: number;
-}
-
-export async function imageInfo(path: string): Promise<ImageInfo> {
-    // -U: a running VM holds the image's write lock; reading its header is still safe.
-    const out = await runTool("qemu-img", ["info", "-U", "--output=json", path]);
-    const info = JSON.parse(out) as { format?: string; "virtual-size"?: number; "actual-size"?: number };
-    const virtualSize = info["virtual-size"] ?? 0;
-    return { format: info.format ?? "raw", virtualSize, allocated: info["actual-size"] ?? virtualSize };
-}
-
-// qemu-img -p prints "    (12.34/100%)\r"; the last percentage in a chunk.
-export function progressPercent(chunk: string): number | null {
-    const all = [...chunk.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)];
-    return all.length > 0 ? Number(all[all.length - 1][1]) : null;
-}
+import { runQemuImg } from "../qemu-img";
 
 export async function convertImage(source: string, sourceFormat: string | null, target: string, targetFormat: string,
     options: { compress?: boolean; onProgress?: (percent: number) => void } = {}): Promise<void> {
@@ -33,19 +12,15 @@ export async function convertImage(source: string, sourceFormat: string | null, 
     args.push("-O", targetFormat);
     if (options.compress) args.push("-c");
     args.push(source, target);
-    await runTool("qemu-img", args, {
-        onStdout: chunk => {
-            const p = progressPercent(chunk);
-            if (p !== null) options.onProgress?.(p);
-        },
-    });
+    // No time limit: a large disk on a slow target takes as long as it takes.
+    await runQemuImg(args, { timeoutMs: 0, onProgress: options.onProgress });
 }
 
 // null when qemu-img check finds the image sound (leaked clusters waste space but lose nothing),
 // otherwise what it found.
 export async function checkImage(path: string, format: string): Promise<string | null> {
     try {
-        await runTool("qemu-img", ["check", "-f", format, path], { okCodes: [3] });
+        await runQemuImg(["check", "-f", format, path], { timeoutMs: 0, okCodes: [3] });
         return null;
     } catch (err) {
         return (err as Error).message;
@@ -78,6 +53,6 @@ export async function fsyncFile(path: string): Promise<void> {
 }
 
 export async function qemuImgVersion(): Promise<string> {
-    const out = await runTool("qemu-img", ["--version"]);
+    const out = await runQemuImg(["--version"]);
     return /version\s+(\S+)/.exec(out)?.[1] ?? "unknown";
 }
