@@ -16,7 +16,7 @@
 // Everything is removed at the end, also after a failure or Ctrl-C.
 import { parseArgs } from "node:util";
 import type { Page } from "playwright-core";
-import { launchBrowser } from "../test/support/browser";
+import { launchBrowser, screenshot } from "../test/support/browser";
 import { startCockpit } from "../test/support/cockpit";
 import { removeVm, xmlEscape } from "../test/support/virsh";
 import { defineDhcpClientVm, defineTestNetwork, removeTestNetworks } from "../test/support/virsh-networks";
@@ -105,7 +105,10 @@ async function measure(kind: Kind, run: number): Promise<RunResult> {
         } catch {
             return { kind, run, totalMs: null };
         }
-        return { kind, run, totalMs: performance.now() - t0 };
+        const totalMs = performance.now() - t0;
+        // The last run's KVM Manager pages, to look at (test-results/screenshots, not committed).
+        if (run === RUNS && kind !== "cockpit-machines") console.log(`screenshot: ${await screenshot(page, `bench-${kind}-${FLEET.length}-vms`)}`);
+        return { kind, run, totalMs };
     } finally {
         await browser.close();
         await cockpit.stop();

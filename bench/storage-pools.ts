@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Page } from "playwright-core";
-import { launchBrowser } from "../test/support/browser";
+import { launchBrowser, screenshot } from "../test/support/browser";
 import { startCockpit, type CockpitServer } from "../test/support/cockpit";
 import { defineDirPool, removeAllTestPools } from "../test/support/storage";
 import { xmlEscape } from "../test/support/virsh";
@@ -117,7 +117,8 @@ async function waitUntilComplete(page: Page, target: Target): Promise<void> {
     }, { target, prefix: PREFIX, pools: POOLS, volumes: VOLUMES, users: expectedUsers() }, { timeout: TIMEOUT_MS, polling: "raf" });
 }
 
-async function measure(target: Target): Promise<number> {
+// `shot`: save a screenshot of the complete page under that name (test-results/screenshots, not committed).
+async function measure(target: Target, shot: string | null = null): Promise<number> {
     const cockpit = await startCockpit();
     const browser = await launchBrowser();
     try {
@@ -128,7 +129,9 @@ async function measure(target: Target): Promise<number> {
         const t0 = performance.now();
         await page.goto(url(cockpit, target));
         await waitUntilComplete(page, target);
-        return performance.now() - t0;
+        const elapsed = performance.now() - t0;
+        if (shot !== null) console.log(`screenshot: ${await screenshot(page, shot)}`);
+        return elapsed;
     } finally {
         await browser.close();
         await cockpit.stop();
@@ -170,7 +173,8 @@ async function main(): Promise<void> {
         console.log(`host busy before the runs: ${Math.round(await hostBusyPercent())} %`);
         const results: { run: number; list: number; pool: number; peer: number }[] = [];
         for (let run = 1; run <= RUNS; run++) {
-            results.push({ run, list: await measure("list"), pool: await measure("pool"), peer: await measure("peer") });
+            const shot = (name: string): string | null => (run === RUNS ? `bench-storage-${name}-${VMS}-vms` : null);
+            results.push({ run, list: await measure("list", shot("list")), pool: await measure("pool", shot("pool")), peer: await measure("peer") });
         }
         console.log(table([
             ["run", "KVM Manager: all pools", `KVM Manager: one pool's ${VOLUMES} volumes`, "cockpit-machines: all pools"],
