@@ -1,4 +1,4 @@
-import { runBatch, summarize } from "../../src/core/batch";
+import { runBatch, settleAll, summarize } from "../../src/core/batch";
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 1));
 
@@ -43,5 +43,33 @@ describe("runBatch", () => {
     test("an empty batch and a zero limit", async () => {
         expect(await runBatch([], 3, async () => ({ outcome: "done" }))).toEqual([]);
         expect(await runBatch(["only"], 0, async () => ({ outcome: "done" }))).toEqual([{ name: "only", outcome: "done" }]);
+    });
+});
+
+describe("settleAll", () => {
+    test("like Promise.allSettled, in the items' order, with at most `limit` in flight", async () => {
+        let inFlight = 0;
+        let peak = 0;
+        const items = Array.from({ length: 30 }, (_, i) => i);
+        const settled = await settleAll(items, 8, async i => {
+            inFlight++;
+            peak = Math.max(peak, inFlight);
+            // Later items finish first: the order of results must not follow the order of settling.
+            await new Promise(resolve => setTimeout(resolve, 30 - i));
+            inFlight--;
+            if (i % 7 === 3) throw new Error(`Domain not found: ${i}`);
+            return i * 2;
+        });
+        expect(peak).toBe(8);
+        expect(settled).toHaveLength(30);
+        settled.forEach((result, i) => {
+            if (i % 7 === 3) expect(result).toEqual({ status: "rejected", reason: new Error(`Domain not found: ${i}`) });
+            else expect(result).toEqual({ status: "fulfilled", value: i * 2 });
+        });
+    });
+
+    test("a job that throws a non-Error value is rejected with that value; nothing to do settles at once", async () => {
+        expect(await settleAll(["x"], 2, () => Promise.reject("gone"))).toEqual([{ status: "rejected", reason: "gone" }]);
+        expect(await settleAll([], 4, async () => 1)).toEqual([]);
     });
 });
