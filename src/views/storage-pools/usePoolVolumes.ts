@@ -57,13 +57,13 @@ export function usePoolVolumes(poolPath: string | null, poolName: string, active
     const [volumes, setVolumes] = useState<VolumeRow[] | null>(null);
     const [error, setError] = useState<string | null>(null);
     const generation = useRef(0);
-    const shown = useRef<VolumeRow[] | null>(null);
+    const shown = useRef(false);
 
     const reload = useCallback(async (): Promise<void> => {
         if (poolPath === null || !active) return;
         const mine = ++generation.current;
         const show = (rows: VolumeRow[]): void => {
-            shown.current = rows;
+            shown.current = true;
             setVolumes(rows);
         };
         const domains = readAllDomainDisks();
@@ -72,9 +72,9 @@ export function usePoolVolumes(poolPath: string | null, poolName: string, active
         try {
             const list = await readVolumes(poolPath);
             if (mine !== generation.current) return;
-            // After an action, a row keeps the users it had until the new answer: no flicker of spinners.
-            const before = new Map((shown.current ?? []).map(row => [row.path, row.users]));
-            show(list.map(entry => ({ ...entry, users: before.get(entry.path) ?? null })));
+            // On open, the rows come first; a re-read (after an action, on an event) replaces the rows
+            // shown once, complete, without a flicker of spinners.
+            if (!shown.current) show(list.map(entry => ({ ...entry, users: null })));
             const entries = withUsers(list, await domains, poolName);
             if (mine !== generation.current) return;
             show(entries);
@@ -85,7 +85,7 @@ export function usePoolVolumes(poolPath: string | null, poolName: string, active
     }, [poolPath, poolName, active]);
 
     useEffect(() => {
-        shown.current = null;
+        shown.current = false;
         setVolumes(null);
         void reload();
         const unsubscribe = subscribePoolEvents(event => {
