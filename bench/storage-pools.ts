@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
         pools: { type: "string", default: "20" },
         volumes: { type: "string", default: "100" },
         vms: { type: "string", default: "0" },
-        timeout: { type: "string", default: "120000" },
+        timeout: { type: "string", default: "60000" },
     },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -118,17 +118,24 @@ async function waitUntilComplete(page: Page, target: Target): Promise<void> {
 }
 
 // `shot`: save a screenshot of the complete page under that name (test-results/screenshots, not committed).
+// Infinity (printed "–") when the page is not complete within --timeout: what it showed is printed.
 async function measure(target: Target, shot: string | null = null): Promise<number> {
     const cockpit = await startCockpit();
     const browser = await launchBrowser();
     try {
-        const { page } = await browser.newPage();
+        const { page, errors } = await browser.newPage();
         // This host fails cockpit-machines' hardware-virtualisation check, and it then shows an "Ignore"
         // page instead of its content; the flag is what a returning user has (see bench/list-load.ts).
         if (target === "peer") await page.addInitScript(() => localStorage.setItem("virtualization-disabled-ignored", "true"));
         const t0 = performance.now();
         await page.goto(url(cockpit, target));
-        await waitUntilComplete(page, target);
+        try {
+            await waitUntilComplete(page, target);
+        } catch (error) {
+            console.log(`${target}: not complete after ${ms(TIMEOUT_MS)} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); ` +
+                `page errors: ${errors.length === 0 ? "none" : errors.join("; ")}; screenshot: ${await screenshot(page, `bench-storage-${target}-incomplete`)}`);
+            return Number.POSITIVE_INFINITY;
+        }
         const elapsed = performance.now() - t0;
         if (shot !== null) console.log(`screenshot: ${await screenshot(page, shot)}`);
         return elapsed;
