@@ -250,12 +250,12 @@ test("network and bridge pickers: this host's networks (inactive marked) and bri
     const networks = await options(network);
     expect(networks[0]).toBe(`${GONE_NET} (not on this host)`);
     expect(networks).toEqual(expect.arrayContaining([NET, `${NET_OFF} (inactive)`]));
-    expect(await page.locator("#kvm-spec-nic-0-source-note").innerText()).toContain(`This host has no libvirt network ${GONE_NET}`);
+    expect(await page.locator("#kvm-spec-nic-0-source-note").innerText()).toContain(`No libvirt network ${GONE_NET} on this host`);
     expect(await bridge.inputValue()).toBe(GONE_BRIDGE);
     const bridges = await options(bridge);
     expect(bridges[0]).toBe(`${GONE_BRIDGE} (not on this host)`);
     expect(bridges).toContain(BRIDGE);
-    expect(await page.locator("#kvm-spec-nic-1-source-note").innerText()).toContain(`This host has no bridge ${GONE_BRIDGE}`);
+    expect(await page.locator("#kvm-spec-nic-1-source-note").innerText()).toContain(`No bridge ${GONE_BRIDGE} on this host`);
     await assertNoSeriousAxeViolations(page, "the template editor with names this host lacks");
     // Tall enough for the whole editor, network interfaces included.
     await page.setViewportSize({ width: 1280, height: 1200 });

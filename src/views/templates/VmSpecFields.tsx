@@ -214,8 +214,8 @@ function sourceNote(kind: "network" | "bridge", choice: NicSourceChoice, error: 
     case "missing":
         return <HelperTextItem variant="warning">
             <NameSentence names={[choice.name]} template={kind === "network"
-                ? _("This host has no libvirt network $0: a VM made with it does not start until one exists. Keep the name (the template may be meant for another host) or pick one of this host's networks.")
-                : _("This host has no bridge $0: a VM made with it does not start until one exists. Keep the name (the template may be meant for another host) or pick one of this host's bridges.")} />
+                ? _("No libvirt network $0 on this host: a VM made here does not start until it exists. Keep it, or pick another.")
+                : _("No bridge $0 on this host: a VM made here does not start until it exists. Keep it, or pick another.")} />
         </HelperTextItem>;
     case "inactive":
         return <HelperTextItem variant="warning">{_("This network is not running: start it on the Networks page before the VM starts.")}</HelperTextItem>;
