@@ -2,8 +2,8 @@
 // `virsh dumpxml` and its disk is a linked clone that leaves the base image byte-identical; several VMs
 // from a name pattern are made and started; a create that fails half-way (a full disk on a small tmpfs,
 // a name that exists) leaves no disk and no domain behind; a VM from scratch with an ISO; a VM from a UEFI
-// template runs on OVMF with a variables file (nvram) of its own, which its template, its clone and its
-// deletion treat right.
+// template runs on OVMF with a variables file (nvram) of its own, which its template keeps UEFI, its clone
+// copies to a file of its own and its deletion removes.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -236,7 +236,7 @@ async function liveFirmware(name: string): Promise<{ loader: string | undefined;
     };
 }
 
-test("UEFI: the VM runs on OVMF with its own nvram; its template stays UEFI; its clone gets another nvram; deleting it removes its nvram", async () => {
+test("UEFI: the VM runs on OVMF with its own nvram; its template stays UEFI; its clone gets a copy in its own file; deleting it removes its nvram", async () => {
     const { page } = tab;
     const name = `${PREFIX}uefi ü #1`;
     const clone = `${PREFIX}uefi ü #1 clone`;
@@ -276,11 +276,15 @@ test("UEFI: the VM runs on OVMF with its own nvram; its template stays UEFI; its
     await page.locator("#kvm-clone-name").fill(clone);
     await page.locator("#kvm-clone-confirm").click();
     await page.locator("#kvm-clone-dialog").waitFor({ state: "detached", timeout: 120_000 });
+    // A copy of the original's variables (its boot entries), in a file of the clone's own.
+    const cloneVars = `/var/lib/libvirt/qemu/nvram/${clone}_VARS.fd`;
+    expect(sha256(cloneVars)).toBe(originalVars);
+    expect(await dumpxml(clone)).toContain(`<nvram>${cloneVars}</nvram>`);
     await virsh("start", "--domain", await uuidOfVm(clone));
     await waitForState(clone, "running");
     const cloned = await liveFirmware(clone);
     expect(cloned.loader).toBe(original.loader);
-    expect(cloned.nvram).toBe(`/var/lib/libvirt/qemu/nvram/${clone}_VARS.fd`);
+    expect(cloned.nvram).toBe(cloneVars);
     expect(existsSync(cloned.nvram ?? "")).toBe(true);
     expect(sha256(original.nvram ?? "")).toBe(originalVars);
 
