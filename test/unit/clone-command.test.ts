@@ -48,7 +48,7 @@ test("a full copy is a standalone image of the same format; a linked copy is an 
     const full = join(dir, "full.qcow2");
     const linked = join(dir, "linked.qcow2");
     expect(run(copies({ from: original, to: full }))).toEqual({
-        status: 0, answer: { ok: true, mode: "full", disks: [{ from: original, to: full, format: "qcow2" }] },
+        status: 0, answer: { ok: true, mode: "full", disks: [{ from: original, to: full, format: "qcow2" }], nvram: null },
     });
     expect(info(full)).toMatchObject({ format: "qcow2", "virtual-size": 8 * 1024 * 1024 });
     expect(info(full)["backing-filename"]).toBeUndefined();
