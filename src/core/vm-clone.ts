@@ -1,6 +1,7 @@
 // Cloning a shut-off VM: which disks are copied and where to, and the new domain XML (new name, no UUID and
-// no MAC addresses, so libvirt makes new ones, and the copied disks' paths). The disk work itself runs on the
-// host (helpers/commands/kvm-manager-clone.ts); this is the pure part both sides agree on.
+// no MAC addresses, so libvirt makes new ones, the copied disks' paths and the clone's own UEFI variables
+// file). The file work itself runs on the host (helpers/commands/kvm-manager-clone.ts); this is the pure
+// part both sides agree on.
 import { XMLBuilder } from "fast-xml-parser";
 import type { DomainDescription } from "./domain-xml";
 import { diskFileStem } from "./vm-name";
@@ -98,6 +99,48 @@ function element(tag: string, attributes: Record<string, string>, children: Orde
 
 export class CloneXmlError extends Error {}
 
+// Where libvirt keeps a UEFI VM's variables file when its definition names none (libvirt 9.0 with
+// <os firmware='efi'> writes NAME_VARS.fd there at the first start).
+export const LIBVIRT_NVRAM_DIR = "/var/lib/libvirt/qemu/nvram";
+
+/** The clone's UEFI variables file: a copy of the original's, so its boot entries come along. */
+export interface NvramCopy {
+    from: string;
+    to: string;
+    format: string;
+}
+
+function parseDomain(xml: string): { document: OrderedNode[]; domain: OrderedNode } {
+    let document: OrderedNode[];
+    try {
+        document = parser.parse(xml) as OrderedNode[];
+    } catch (error) {
+        throw new CloneXmlError(`Domain XML could not be read: ${(error as Error).message}`);
+    }
+    const domain = find(document, "domain");
+    if (!domain) throw new CloneXmlError("Domain XML has no <domain> element");
+    return { document, domain };
+}
+
+function textOf(entry: OrderedNode): string {
+    return childrenOf(entry).map(child => (typeof child["#text"] === "string" ? child["#text"] : "")).join("").trim();
+}
+
+/**
+ * The copy of the original's variables file for a UEFI VM, null for BIOS. Its own file, never the
+ * original's: two VMs writing one file would overwrite each other's boot entries. The original's file
+ * may not exist yet (never started): the host then lets libvirt make a fresh one at `to`.
+ */
+export function planNvramCopy(xml: string, originalName: string, newName: string): NvramCopy | null {
+    const os = find(childrenOf(parseDomain(xml).domain), "os");
+    if (!os) return null;
+    const loader = find(childrenOf(os), "loader");
+    if (os[":@"]?.["@firmware"] !== "efi" && loader?.[":@"]?.["@type"] !== "pflash") return null;
+    const nvram = find(childrenOf(os), "nvram");
+    const from = (nvram && textOf(nvram)) || `${LIBVIRT_NVRAM_DIR}/${originalName}_VARS.fd`;
+    return { from, to: `${directoryOf(from)}${newName}_VARS.fd`, format: nvram?.[":@"]?.["@format"] ?? "raw" };
+}
+
 function rewriteDisk(disk: OrderedNode, copies: readonly DiskCopy[], mode: CloneMode): OrderedNode {
     const children = childrenOf(disk);
     const target = find(children, "target")?.[":@"]?.["@dev"];
@@ -121,20 +164,19 @@ function rewriteDisk(disk: OrderedNode, copies: readonly DiskCopy[], mode: Clone
 }
 
 /** The clone's domain XML, from the original's inactive XML. */
-export function cloneDomainXml(xml: string, { name, copies, mode }: { name: string; copies: readonly DiskCopy[]; mode: CloneMode }): string {
-    let document: OrderedNode[];
-    try {
-        document = parser.parse(xml) as OrderedNode[];
-    } catch (error) {
-        throw new CloneXmlError(`Domain XML could not be read: ${(error as Error).message}`);
-    }
-    const domain = find(document, "domain");
-    if (!domain) throw new CloneXmlError("Domain XML has no <domain> element");
+export function cloneDomainXml(xml: string, { name, copies, mode, nvram = null }: {
+    name: string; copies: readonly DiskCopy[]; mode: CloneMode; nvram?: NvramCopy | null;
+}): string {
+    const { document, domain } = parseDomain(xml);
     const rewritten = withoutTags(childrenOf(domain), ["uuid"]).map(child => {
         switch (tagOf(child)) {
         case "name": return { name: [{ "#text": name }] };
-        // The original's UEFI variables file is its own: libvirt makes a fresh one from the template.
-        case "os": return { ...child, os: withoutTags(childrenOf(child), ["nvram"]) };
+        // The original's UEFI variables file is its own; the clone's is the copy.
+        case "os": return {
+            ...child,
+            os: [...withoutTags(childrenOf(child), ["nvram"]),
+                ...(nvram ? [element("nvram", nvram.format === "raw" ? {} : { format: nvram.format }, [{ "#text": nvram.to }])] : [])],
+        };
         case "devices": return {
             ...child,
             devices: childrenOf(child).map(device => {

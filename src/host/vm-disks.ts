@@ -1,12 +1,19 @@
 // The page's side of a VM's disk files on the host: copies for a clone (helpers/commands/kvm-manager-clone.ts)
 // and removal of a file that no storage pool holds. argv only: paths never meet a shell.
 import cockpit, { type SpawnError } from "../lib/cockpit";
-import type { CloneMode, DiskCopy } from "../core/vm-clone";
+import type { CloneMode, DiskCopy, NvramCopy } from "../core/vm-clone";
 import { runHelperJson } from "./helper-commands";
 
-export async function copyCloneDisks({ copies, mode }: { copies: readonly DiskCopy[]; mode: CloneMode }): Promise<void> {
+// The disks and a UEFI VM's variables file; resolves with whether the variables file was copied (the
+// original's may not exist yet).
+export async function copyCloneDisks({ copies, mode, nvram }: {
+    copies: readonly DiskCopy[]; mode: CloneMode; nvram: NvramCopy | null;
+}): Promise<{ nvramCopied: boolean }> {
     const list = copies.map(({ from, to, format }) => ({ from, to, format }));
-    await runHelperJson(["kvm-manager-clone", "--copies", JSON.stringify(list), "--mode", mode, "--json"]);
+    const answer = await runHelperJson<{ nvram: NvramCopy | null }>(["kvm-manager-clone",
+        ...(list.length > 0 ? ["--copies", JSON.stringify(list)] : []), ...(nvram ? ["--nvram", JSON.stringify(nvram)] : []),
+        "--mode", mode, "--json"]);
+    return { nvramCopied: answer.nvram !== null };
 }
 
 /** Removes one disk file; a file already gone is no failure. */

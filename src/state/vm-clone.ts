@@ -1,9 +1,9 @@
-// Cloning a shut-off VM: the disk copies on the host (kvm-manager-clone), then the rewritten definition.
-// When libvirt refuses the definition, the copies are removed again.
+// Cloning a shut-off VM: the disk copies and a UEFI VM's variables file on the host (kvm-manager-clone),
+// then the rewritten definition. When libvirt refuses the definition, the copies are removed again.
 import cockpit, { _ } from "../lib/cockpit";
 import { isActive } from "../core/domain-state";
 import { parseDomainXml } from "../core/domain-xml";
-import { cloneDomainXml, planClone, type CloneMode } from "../core/vm-clone";
+import { cloneDomainXml, planClone, planNvramCopy, type CloneMode } from "../core/vm-clone";
 import { toLibvirtError } from "../libvirt/connection";
 import { defineDomainXml, getDomainXml } from "../libvirt/domains";
 import { getDomainStats } from "../libvirt/stats";
@@ -20,11 +20,14 @@ export async function cloneVm({ name, newName, mode }: { name: string; newName: 
         throw new Error(cockpit.format(_("Disk $0 is not a local file and cannot be copied."), plan.blockers[0].target));
     }
     if (mode === "linked" && !plan.linkedPossible) throw new Error(_("A linked clone needs qcow2 disks."));
-    if (plan.copies.length > 0) await copyCloneDisks({ copies: plan.copies, mode });
+    const nvram = planNvramCopy(xml, name, newName);
+    const { nvramCopied } = plan.copies.length > 0 || nvram
+        ? await copyCloneDisks({ copies: plan.copies, mode, nvram })
+        : { nvramCopied: false };
     try {
-        await defineDomainXml({ xml: cloneDomainXml(xml, { name: newName, copies: plan.copies, mode }) });
+        await defineDomainXml({ xml: cloneDomainXml(xml, { name: newName, copies: plan.copies, mode, nvram }) });
     } catch (error) {
-        await Promise.allSettled(plan.copies.map(copy => removeHostFile(copy.to)));
+        await Promise.allSettled([...plan.copies, ...(nvram && nvramCopied ? [nvram] : [])].map(copy => removeHostFile(copy.to)));
         throw toLibvirtError(error);
     }
     void vmStore.refresh({ full: true });

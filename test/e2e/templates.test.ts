@@ -1,7 +1,8 @@
 // The Templates page and "Save as template" on the real stack: hand-damaged template files are listed
 // with their error and left byte-identical; a template made in the page is the file the schema reads;
 // two tabs editing one template: the second save is refused, nothing lost; duplicate and delete; a VM
-// saved as a template (with its disk copied as a base image while it runs) round-trips its values.
+// saved as a template (with its disk copied as a base image while it runs) round-trips its values; the
+// network and bridge pickers offer this host's networks and bridges and keep a name from another host.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "../../src/core/config/documents";
@@ -14,6 +15,7 @@ import type { CockpitServer } from "../support/cockpit";
 import { run } from "../support/exec";
 import { startPageSession, type PageSession } from "../support/session";
 import { defineTinyVm, domState, removeVm, TEST_IMAGE_DIR, TEST_PREFIX, virsh } from "../support/virsh";
+import { defineTestNetwork, removeTestNetworks } from "../support/virsh-networks";
 
 const DIR = "/etc/kvm-manager/templates";
 const PREFIX = `${TEST_PREFIX}tpl-`;
@@ -22,6 +24,13 @@ const BAD_VALUES = `${PREFIX}bad values`;
 const MADE = `${PREFIX}web "ü" #1 $(id)`;
 const VM = `${PREFIX}source vm`;
 const SAVED = `${PREFIX}from vm`;
+const ELSEWHERE = `${PREFIX}from another host`;
+const NET = `${PREFIX}net`;
+const NET_OFF = `${PREFIX}net-off`;
+// The running test network's bridge: the bridge picker lists it.
+const BRIDGE = "virbr-kvmmt57";
+const GONE_NET = `${PREFIX}gone-net`;
+const GONE_BRIDGE = "br-kvmmt-gone";
 // Templates as an admin would name them, for the README's screenshots; written only where no file of
 // that name exists, and removed again.
 const SHOWCASE: [string, Partial<TemplateDocument>][] = [
@@ -47,7 +56,7 @@ function readTemplate(name: string): TemplateDocument {
 }
 
 function cleanFiles(): void {
-    for (const name of [BROKEN, BAD_VALUES, MADE, `${MADE} copy`, SAVED]) rmSync(file(name), { force: true });
+    for (const name of [BROKEN, BAD_VALUES, MADE, `${MADE} copy`, SAVED, ELSEWHERE]) rmSync(file(name), { force: true });
 }
 
 async function openTemplates(page = tab.page, hash = "/templates"): Promise<void> {
@@ -70,6 +79,9 @@ beforeAll(async () => {
     mkdirSync(DIR, { recursive: true });
     mkdirSync(TEST_IMAGE_DIR, { recursive: true });
     cleanFiles();
+    await removeTestNetworks(PREFIX);
+    await defineTestNetwork({ name: NET, bridge: BRIDGE, subnet: 57 });
+    await defineTestNetwork({ name: NET_OFF, bridge: "virbr-kvmmt58", subnet: 58, start: false });
     session = await startPageSession({ bypassCSP: true });
     ({ cockpit, tab } = session);
 });
@@ -77,6 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
     await session?.close();
     await removeVm(VM);
+    await removeTestNetworks(PREFIX);
     cleanFiles();
     for (const path of made) rmSync(path, { force: true });
     for (const name of showcaseWritten) rmSync(file(name), { force: true });
@@ -214,4 +227,67 @@ test("save as template from a running VM, its disk copied as a base image, round
     expect([info.format, info["virtual-size"], info["backing-filename"]]).toEqual(["qcow2", 64 * 1024 * 1024, undefined]);
     expect(await domState(VM)).toBe("running");
     expect((await virsh("domblklist", "--domain", vm.uuid)).includes(vm.disks[0])).toBe(true);
+});
+
+test("network and bridge pickers: this host's networks (inactive marked) and bridges; a name from another host stays, with a warning", async () => {
+    const { page } = tab;
+    const handWritten: TemplateDocument = {
+        version: 1, description: "written on another host", vcpus: 1, memoryMiB: 256, firmware: "uefi", machine: "q35", osVariant: null,
+        disks: [], interfaces: [{ type: "network", network: GONE_NET, model: "virtio" }, { type: "bridge", bridge: GONE_BRIDGE, model: "e1000e" }],
+        graphics: { vnc: false, serial: true }, autostart: false,
+    };
+    writeFileSync(file(ELSEWHERE), JSON.stringify(handWritten, null, 2));
+    const route = routeHash(namedRoutePath("template", ELSEWHERE)).slice(1);
+    const network = page.locator("#kvm-spec-nic-0-source");
+    const bridge = page.locator("#kvm-spec-nic-1-source");
+    const options = async (select: typeof network) => select.locator("option").allTextContents();
+    // The form reads this host's networks once it opens; libvirt-dbus may be busy with another client's call.
+    const listed = () => page.locator(`#kvm-spec-nic-0-source option[value="${NET}"]`).waitFor({ state: "attached", timeout: 60_000 });
+
+    await openTemplates(page, route);
+    await listed();
+    expect(await network.inputValue()).toBe(GONE_NET);
+    const networks = await options(network);
+    expect(networks[0]).toBe(`${GONE_NET} (not on this host)`);
+    expect(networks).toEqual(expect.arrayContaining([NET, `${NET_OFF} (inactive)`]));
+    expect(await page.locator("#kvm-spec-nic-0-source-note").innerText()).toContain(`No libvirt network ${GONE_NET} on this host`);
+    expect(await bridge.inputValue()).toBe(GONE_BRIDGE);
+    const bridges = await options(bridge);
+    expect(bridges[0]).toBe(`${GONE_BRIDGE} (not on this host)`);
+    expect(bridges).toContain(BRIDGE);
+    expect(await page.locator("#kvm-spec-nic-1-source-note").innerText()).toContain(`No bridge ${GONE_BRIDGE} on this host`);
+    await assertNoSeriousAxeViolations(page, "the template editor with names this host lacks");
+    // Tall enough for the whole editor, network interfaces included.
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    await page.evaluate(() => Promise.all(document.getAnimations().map(a => a.finished)));
+    await screenshot(page, "templates-editor");
+    await page.evaluate(() => localStorage.setItem("shell:style", "dark"));
+    await openTemplates(page, route);
+    await listed();
+    await assertNoSeriousAxeViolations(page, "the template editor, dark");
+    await page.evaluate(() => Promise.all(document.getAnimations().map(a => a.finished)));
+    await screenshot(page, "templates-editor-dark");
+    await page.evaluate(() => localStorage.removeItem("shell:style"));
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Saved unchanged: the names from the other host are kept.
+    await page.locator("#kvm-template-save").click();
+    await page.locator("#kvm-template-editor").waitFor({ state: "detached" });
+    expect(readTemplate(ELSEWHERE)).toEqual(handWritten);
+
+    // Changed: this host's inactive network says it is not running; then the running one.
+    await openTemplates(page, route);
+    await listed();
+    await network.selectOption(NET_OFF);
+    expect(await page.locator("#kvm-spec-nic-0-source-note").innerText()).toContain("This network is not running");
+    await network.selectOption(NET);
+    expect(await page.locator("#kvm-spec-nic-0-source-note").count()).toBe(0);
+    await bridge.selectOption(BRIDGE);
+    // The missing names are no longer offered once something else is picked.
+    expect(await options(network)).not.toContain(`${GONE_NET} (not on this host)`);
+    await page.locator("#kvm-template-save").click();
+    await page.locator("#kvm-template-editor").waitFor({ state: "detached" });
+    expect(readTemplate(ELSEWHERE).interfaces).toEqual([
+        { type: "network", network: NET, model: "virtio" }, { type: "bridge", bridge: BRIDGE, model: "e1000e" },
+    ]);
 });

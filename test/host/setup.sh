@@ -19,7 +19,9 @@ fi
 # --- packages ---------------------------------------------------------------------------------------
 packages=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dbus qemu-system-x86
     qemu-utils cockpit-ws cockpit-bridge cockpit-system cockpit-machines dbus chromium systemd cpio procps iproute2 openssh-server
-    dnsmasq-base virtinst)
+    dnsmasq-base virtinst ovmf)
+# ovmf: the UEFI firmware and its descriptors in /usr/share/qemu/firmware, which libvirt's firmware
+# auto-selection (<os firmware='efi'>) needs; without them a UEFI template's VM is refused at start.
 # A node from elsewhere (NodeSource, this machine's /usr/bin/node) would conflict with Debian's nodejs.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)

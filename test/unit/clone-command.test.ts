@@ -48,7 +48,7 @@ test("a full copy is a standalone image of the same format; a linked copy is an 
     const full = join(dir, "full.qcow2");
     const linked = join(dir, "linked.qcow2");
     expect(run(copies({ from: original, to: full }))).toEqual({
-        status: 0, answer: { ok: true, mode: "full", disks: [{ from: original, to: full, format: "qcow2" }] },
+        status: 0, answer: { ok: true, mode: "full", disks: [{ from: original, to: full, format: "qcow2" }], nvram: null },
     });
     expect(info(full)).toMatchObject({ format: "qcow2", "virtual-size": 8 * 1024 * 1024 });
     expect(info(full)["backing-filename"]).toBeUndefined();
@@ -84,12 +84,42 @@ test.each([
     [copies({ from: "/a.qcow2", to: "/b.qcow2", format: "qcow2; rm" }), "--copies: 0.format must be an image format"],
     [copies({ from: "/a.qcow2", to: "/b.qcow2" }, { from: "/c.qcow2", to: "/b.qcow2" }), "two copies have the same target"],
     [[...copies({ from: "/a.qcow2", to: "/b.qcow2" }), "--mode", "thin"], "--mode must be full or linked"],
-    [[], "give --copies JSON"],
+    [[], "give --copies JSON, --nvram JSON or both"],
+    [["--nvram", JSON.stringify({ from: "/a_VARS.fd", to: "/a_VARS.fd", format: "raw" })], "a target is also a source"],
+    [["--nvram", JSON.stringify({ from: "/a_VARS.fd", to: "b_VARS.fd", format: "raw" })], "--nvram: to must be an absolute path"],
 ])("usage errors are refused before anything is written: %j", (args, message) => {
     const { status, answer } = run(args);
     expect(status).toBe(2);
     expect(answer).toMatchObject({ ok: false, code: "usage" });
     expect(String(answer.error)).toContain(message);
+});
+
+test("--nvram: a full copy of the variables file, also with linked disks; a file that was never made is not copied", () => {
+    const vars = join(dir, "vm 'ü'_VARS.fd");
+    writeFileSync(vars, Buffer.alloc(64 * 1024, 7));
+    const disk = join(dir, "clone.qcow2");
+    const nvram = { from: vars, to: join(dir, "clone 'ü'_VARS.fd"), format: "raw" };
+    const { status, answer } = run([...copies({ from: original, to: disk, format: "qcow2" }), "--mode", "linked", "--nvram", JSON.stringify(nvram)]);
+    expect([status, answer.nvram]).toEqual([0, nvram]);
+    expect(readFileSync(nvram.to).equals(readFileSync(vars))).toBe(true);
+    expect(info(disk)["backing-filename"]).toBe(original);
+
+    const never = { from: join(dir, "never started_VARS.fd"), to: join(dir, "its clone_VARS.fd"), format: "raw" };
+    expect(run(["--nvram", JSON.stringify(never)])).toEqual({ status: 0, answer: { ok: true, mode: "full", disks: [], nvram: null } });
+    expect(existsSync(never.to)).toBe(false);
+});
+
+test("--nvram onto an existing file: refused, and the disk copies made before it are removed", () => {
+    const vars = join(dir, "vm_VARS.fd");
+    const taken = join(dir, "taken_VARS.fd");
+    writeFileSync(vars, "variables");
+    writeFileSync(taken, "someone's variables");
+    const disk = join(dir, "clone.qcow2");
+    const { status, answer } = run([...copies({ from: original, to: disk, format: "qcow2" }), "--nvram", JSON.stringify({ from: vars, to: taken, format: "raw" })]);
+    expect(status).toBe(1);
+    expect(answer).toMatchObject({ ok: false, code: "EEXIST" });
+    expect(existsSync(disk)).toBe(false);
+    expect(readFileSync(taken, "utf8")).toBe("someone's variables");
 });
 
 // A qemu-img that never ends (a copy of a large image), first on PATH: it writes its PID down first.

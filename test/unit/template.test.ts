@@ -123,6 +123,18 @@ describe("domain XML of a new VM", () => {
         expect(tree.domain.devices.serial).toBeUndefined();
     });
 
+    test("UEFI: libvirt picks the firmware, a build without secure boot (which needs SMM); BIOS names none", () => {
+        type Os = { "@firmware"?: string; firmware?: { feature: { "@enabled": string; "@name": string } } };
+        const osOf = (x: string) => (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(x) as { domain: { os: Os } }).domain.os;
+        const uefi = osOf(xml);
+        expect(uefi["@firmware"]).toBe("efi");
+        expect(uefi.firmware).toEqual({ feature: { "@enabled": "no", "@name": "secure-boot" } });
+        const bios = osOf(buildDomainXml({ name, uuid, virtType: "kvm", spec: { ...specOfTemplate(TEMPLATE), firmware: "bios" }, diskFiles: files }));
+        expect(bios["@firmware"]).toBeUndefined();
+        expect(bios.firmware).toBeUndefined();
+        expect(parseDomainXml(buildDomainXml({ name, uuid, virtType: "kvm", spec: { ...specOfTemplate(TEMPLATE), firmware: "bios" }, diskFiles: files })).firmware).toBe("bios");
+    });
+
     test("disk file names are sanitised and unique per VM", () => {
         expect(uniqueFileStem("../../etc/passwd", uuid)).toBe("etc_passwd-6a1f0a52");
         expect(uniqueFileStem("$(rm -rf /) \u202Eevil", uuid)).toBe("rm_-rf_evil-6a1f0a52");

@@ -1,6 +1,6 @@
 // The clone's plan and domain XML: checked by parsing the answer back, never by comparing strings.
 import { parseDomainXml } from "../../src/core/domain-xml";
-import { cloneDomainXml, CloneXmlError, defaultCloneName, planClone } from "../../src/core/vm-clone";
+import { cloneDomainXml, CloneXmlError, defaultCloneName, LIBVIRT_NVRAM_DIR, planClone, planNvramCopy } from "../../src/core/vm-clone";
 
 const ORIGINAL_NAME = `web "prod" $(id) #1 ü`;
 const XML = `<domain type='kvm'>
@@ -127,6 +127,26 @@ describe("cloneDomainXml", () => {
         expect(vdb.backingStore?.source["@file"]).toBe("/srv/data/web-data.qcow2");
         expect(vdb.backingStore?.backingStore).toMatchObject({ source: { "@file": "/srv/data/base.qcow2" } });
         expect(cdrom.backingStore).toBeUndefined();
+    });
+
+    test("UEFI: the clone's own variables file, a copy of the original's named in its definition", () => {
+        const nvram = planNvramCopy(XML, ORIGINAL_NAME, `clone "ü" & <b>`);
+        expect(nvram).toEqual({ from: "/var/lib/libvirt/qemu/nvram/web_VARS.fd", to: `/var/lib/libvirt/qemu/nvram/clone "ü" & <b>_VARS.fd`, format: "raw" });
+        const xml = cloneDomainXml(XML, { name: `clone "ü" & <b>`, copies: [], mode: "full", nvram });
+        const { XMLParser } = jest.requireActual<typeof import("fast-xml-parser")>("fast-xml-parser");
+        const os = (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(xml) as { domain: { os: { nvram: unknown } } }).domain.os;
+        expect(os.nvram).toBe(`/var/lib/libvirt/qemu/nvram/clone "ü" & <b>_VARS.fd`);
+    });
+
+    test("UEFI chosen by libvirt (no file named yet): libvirt's default file of the original; qcow2 variables stay qcow2; BIOS has none", () => {
+        const auto = `<domain><name>a</name><os firmware='efi'><type>hvm</type></os></domain>`;
+        expect(planNvramCopy(auto, "a #1", "b")).toEqual({ from: `${LIBVIRT_NVRAM_DIR}/a #1_VARS.fd`, to: `${LIBVIRT_NVRAM_DIR}/b_VARS.fd`, format: "raw" });
+        const qcow2 = `<domain><name>a</name><os><loader type='pflash'>/c.fd</loader><nvram format='qcow2'>/srv/vars/a.qcow2</nvram></os></domain>`;
+        const copy = planNvramCopy(qcow2, "a", "b");
+        expect(copy).toEqual({ from: "/srv/vars/a.qcow2", to: "/srv/vars/b_VARS.fd", format: "qcow2" });
+        expect(cloneDomainXml(qcow2, { name: "b", copies: [], mode: "full", nvram: copy })).toContain(`<nvram format="qcow2">/srv/vars/b_VARS.fd</nvram>`);
+        expect(planNvramCopy(`<domain><name>a</name><os><type>hvm</type></os></domain>`, "a", "b")).toBeNull();
+        expect(planNvramCopy(`<domain><name>a</name></domain>`, "a", "b")).toBeNull();
     });
 
     test("XML that is not a domain is refused with a clear error", () => {

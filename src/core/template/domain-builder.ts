@@ -81,11 +81,17 @@ export function buildDomainXml({ name, uuid, virtType, spec, diskFiles }: Domain
     const hasCdrom = spec.disks.some(d => d.source === "cdrom");
     const hasDisk = spec.disks.some(d => d.source !== "cdrom");
     const boot = [...(hasCdrom ? [{ "@dev": "cdrom" }] : []), ...(hasDisk || !hasCdrom ? [{ "@dev": "hd" }] : [])];
+    // libvirt picks the OVMF build and makes the VM's own variables file (nvram) from the firmware
+    // descriptors. Without a wish it prefers a secure-boot build, which needs System Management Mode:
+    // KVM inside another VM (this project's test hosts) has none, and QEMU exits with "System Management
+    // Mode not supported by this hypervisor" on q35. Plain UEFI runs on q35 and i440fx everywhere.
+    const uefi = spec.firmware === "uefi";
     const os: Element = {
+        ...(uefi ? { "@firmware": "efi" } : {}),
         type: { "@arch": "x86_64", "@machine": spec.machine, "#text": "hvm" },
+        ...(uefi ? { firmware: { feature: { "@enabled": "no", "@name": "secure-boot" } } } : {}),
         boot,
     };
-    if (spec.firmware === "uefi") os["@firmware"] = "efi";
     const devices: Element = {
         disk: diskElements(spec, diskFiles),
         interface: interfaceElements(spec),

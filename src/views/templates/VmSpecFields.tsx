@@ -10,6 +10,9 @@ import type { ReactNode } from "react";
 import cockpit, { _ } from "../../lib/cockpit";
 import type { FormDisk, SpecForm } from "../../core/template/spec-form";
 import { DEFAULT_DISK_LOCATION, DISK_BUSES, NIC_MODELS, VCPUS_MAX, type TemplateNic } from "../../core/template/template-document";
+import { defaultNicSource, nicSourceChoices, type NicSourceChoice } from "../../core/template/nic-sources";
+import { NameSentence } from "../../components/DisplayName";
+import { useHostNicSources, type HostNicSources, type NicSourceList } from "./useHostNicSources";
 
 // The page's words for a wrong field, by the last part of its path.
 export function fieldMessage(path: string): string {
@@ -191,7 +194,57 @@ const NIC_TYPE_LABELS = (): Record<TemplateNic["type"], string> => ({
     user: _("User-mode networking (no host setup)"),
 });
 
-function NicFields({ nic, index, invalid, onChange }: { nic: TemplateNic; index: number; invalid: ReadonlySet<string>; onChange: (nic: TemplateNic) => void }) {
+function choiceLabel({ name, state }: NicSourceChoice): string {
+    switch (state) {
+    case "inactive": return cockpit.format(_("$0 (inactive)"), name);
+    case "missing": return cockpit.format(_("$0 (not on this host)"), name);
+    default: return name;
+    }
+}
+
+// A note under the picker: the held name is missing here, the network is not running, or the list
+// could not be read.
+function sourceNote(kind: "network" | "bridge", choice: NicSourceChoice, error: string | null): ReactNode {
+    if (error !== null) {
+        return <HelperTextItem variant="warning">
+            {cockpit.format(kind === "network" ? _("This host's libvirt networks could not be listed: $0") : _("This host's bridges could not be listed: $0"), error)}
+        </HelperTextItem>;
+    }
+    switch (choice.state) {
+    case "missing":
+        return <HelperTextItem variant="warning">
+            <NameSentence names={[choice.name]} template={kind === "network"
+                ? _("No libvirt network $0 on this host: a VM made here does not start until it exists. Keep it, or pick another.")
+                : _("No bridge $0 on this host: a VM made here does not start until it exists. Keep it, or pick another.")} />
+        </HelperTextItem>;
+    case "inactive":
+        return <HelperTextItem variant="warning">{_("This network is not running: start it on the Networks page before the VM starts.")}</HelperTextItem>;
+    default: return null;
+    }
+}
+
+function NicSourceSelect({ id, kind, value, list, invalid, path, onChange }: {
+    id: string; kind: "network" | "bridge"; value: string; list: NicSourceList; invalid: ReadonlySet<string>; path: string;
+    onChange: (value: string) => void;
+}) {
+    const label = kind === "network" ? _("Network") : _("Bridge");
+    const choices = nicSourceChoices(value, list.sources);
+    const note = sourceNote(kind, choices.find(choice => choice.name === value) ?? { name: value, state: "unknown" }, list.error);
+    return (
+        <FormGroup label={label} fieldId={id}>
+            <FormSelect id={id} value={value} validated={validated(path, invalid)} onChange={(_event, v) => onChange(v)}
+                aria-describedby={note === null ? undefined : `${id}-note`}>
+                {choices.map(choice => <FormSelectOption key={choice.name} value={choice.name} label={choiceLabel(choice)} />)}
+            </FormSelect>
+            {note !== null && <FormHelperText><HelperText id={`${id}-note`}>{note}</HelperText></FormHelperText>}
+            <Invalid path={path} invalid={invalid} />
+        </FormGroup>
+    );
+}
+
+function NicFields({ nic, index, invalid, sources, onChange }: {
+    nic: TemplateNic; index: number; invalid: ReadonlySet<string>; sources: HostNicSources; onChange: (nic: TemplateNic) => void;
+}) {
     const id = (field: string) => `kvm-spec-nic-${index}-${field}`;
     const path = `interfaces.${index}.${nic.type === "bridge" ? "bridge" : "network"}`;
     return (
@@ -199,18 +252,21 @@ function NicFields({ nic, index, invalid, onChange }: { nic: TemplateNic; index:
             <GridItem md={4}>
                 <Field label={_("Type")} id={id("type")} path={`interfaces.${index}.type`} invalid={invalid}>
                     <Select id={id("type")} label={_("Type")} value={nic.type} onChange={type => onChange(
-                        type === "network" ? { type, network: "default", model: nic.model }
-                            : type === "bridge" ? { type, bridge: "br0", model: nic.model } : { type, model: nic.model })}
+                        type === "network" ? { type, network: defaultNicSource(sources.networks.sources, "default"), model: nic.model }
+                            : type === "bridge" ? { type, bridge: defaultNicSource(sources.bridges.sources, "br0"), model: nic.model }
+                                : { type, model: nic.model })}
                     options={(Object.entries(NIC_TYPE_LABELS()) as [TemplateNic["type"], string][]).map(([value, label]) => ({ value, label }))} />
                 </Field>
             </GridItem>
-            {nic.type !== "user" &&
+            {nic.type === "network" &&
                 <GridItem md={4}>
-                    <Field label={nic.type === "network" ? _("Network") : _("Bridge")} id={id("source")} path={path} invalid={invalid}>
-                        <TextInput id={id("source")} validated={validated(path, invalid)}
-                            value={nic.type === "network" ? nic.network : nic.bridge}
-                            onChange={(_event, value) => onChange(nic.type === "network" ? { ...nic, network: value } : { ...nic, bridge: value })} />
-                    </Field>
+                    <NicSourceSelect id={id("source")} kind="network" value={nic.network} list={sources.networks} path={path} invalid={invalid}
+                        onChange={network => onChange({ ...nic, network })} />
+                </GridItem>}
+            {nic.type === "bridge" &&
+                <GridItem md={4}>
+                    <NicSourceSelect id={id("source")} kind="bridge" value={nic.bridge} list={sources.bridges} path={path} invalid={invalid}
+                        onChange={bridge => onChange({ ...nic, bridge })} />
                 </GridItem>}
             <GridItem md={4}>
                 <Field label={_("Model")} id={id("model")} path={`interfaces.${index}.model`} invalid={invalid}>
@@ -233,6 +289,7 @@ export function VmSpecFields({ form, onChange, invalid, locations }: {
     const setDisk = (index: number, disk: FormDisk) => set("disks", form.disks.map((d, i) => (i === index ? disk : d)));
     const setNic = (index: number, nic: TemplateNic) => set("interfaces", form.interfaces.map((n, i) => (i === index ? nic : n)));
     const defaultLocation = locations[0] ?? DEFAULT_DISK_LOCATION;
+    const nicSources = useHostNicSources();
     return (
         <>
             <Grid hasGutter>
@@ -287,12 +344,13 @@ export function VmSpecFields({ form, onChange, invalid, locations }: {
             </FormFieldGroup>
             <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: _("Network interfaces"), id: "kvm-spec-nics-title" }}
                 actions={<Button variant="link" icon={<PlusCircleIcon />} id="kvm-spec-add-nic"
-                    onClick={() => set("interfaces", [...form.interfaces, { type: "network", network: "default", model: "virtio" }])}>
+                    onClick={() => set("interfaces", [...form.interfaces,
+                        { type: "network", network: defaultNicSource(nicSources.networks.sources, "default"), model: "virtio" }])}>
                     {_("Add network interface")}</Button>} />}>
                 {form.interfaces.length === 0 && <span className="kvm-muted">{_("No network interfaces")}</span>}
                 {form.interfaces.map((nic, index) => (
                     <Flex key={index} alignItems={{ default: "alignItemsFlexEnd" }} flexWrap={{ default: "nowrap" }} className="kvm-spec-item">
-                        <FlexItem grow={{ default: "grow" }}><NicFields nic={nic} index={index} invalid={invalid} onChange={n => setNic(index, n)} /></FlexItem>
+                        <FlexItem grow={{ default: "grow" }}><NicFields nic={nic} index={index} invalid={invalid} sources={nicSources} onChange={n => setNic(index, n)} /></FlexItem>
                         <FlexItem>
                             <RemoveButton label={cockpit.format(_("Remove network interface $0"), index + 1)}
                                 onClick={() => set("interfaces", form.interfaces.filter((_n, i) => i !== index))} />
