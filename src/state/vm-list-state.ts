@@ -117,7 +117,7 @@ export class VmStore {
     private fullLoadDue = true;
     private started = false;
     // Usage samples of running domains taken so far: the second follows the first quickly.
-    private usageSamples = 0;
+    private quickSampleDue = false;
     private virshMissing = false;
     private figuresInFlight = false;
     private figuresSentAt = 0;
@@ -259,7 +259,7 @@ export class VmStore {
     private schedule(): void {
         this.cancelTimer();
         if (!this.started || this.env.isHidden() || this.batchesRunning > 0) return;
-        const delay = this.usageSamples === 1 ? FIRST_RATE_DELAY_MS : REFRESH_INTERVAL_MS;
+        const delay = this.quickSampleDue ? FIRST_RATE_DELAY_MS : REFRESH_INTERVAL_MS;
         this.timer = this.env.setTimeout(() => {
             this.timer = null;
             void this.refresh();
@@ -337,9 +337,11 @@ export class VmStore {
         this.refreshFigures();
         const startedAt = this.env.now();
         const samples = await this.api.listCpuTimes();
-        // Counted from the answer, not from after rendering: the next sample's timing does not depend on
+        // A running VM seen for the first time (the page just opened, or it started since the last poll)
+        // shows "Measuring…" until a second sample: that one comes soon, the polls after it at the usual pace.
+        this.quickSampleDue = samples.some(sample => sample.cpuTimeNs !== null && this.rows.has(sample.name) && !this.previous.has(sample.name));
+        // Scheduled from the answer, not from after rendering: the next sample's timing does not depend on
         // how long the rows take to draw.
-        this.usageSamples++;
         this.schedule();
         // The midpoint of the call is the best guess at when libvirt read the counters.
         const at = (startedAt + this.env.now()) / 2;

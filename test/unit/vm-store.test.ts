@@ -453,6 +453,20 @@ describe("VmStore batches", () => {
         expect(store.getSnapshot().vms.every(row => row.sample.state === "running" && row.pending === null)).toBe(true);
     });
 
+    test("VMs a batch started get their second CPU sample quickly after it, then polls go back to the usual pace", async () => {
+        const { store, api, clock } = setUp(names.map(name => [name, SHUT_OFF]));
+        store.start();
+        await flush();
+        expect(clock.pendingDelays()).toEqual([REFRESH_INTERVAL_MS]);
+        await store.runBatch("start", names, () => {});
+        await flush();
+        expect(clock.pendingDelays()).toEqual([FIRST_RATE_DELAY_MS]);
+        for (const name of names) api.host.get(name)!.cpu += 0.1e9;
+        await clock.advance(FIRST_RATE_DELAY_MS);
+        expect(store.getSnapshot().vms.map(row => row.usage.cpuPercent)).toEqual(names.map(() => expect.closeTo(20, 5)));
+        expect(clock.pendingDelays()).toEqual([REFRESH_INTERVAL_MS]);
+    });
+
     test("a running batch marks no row and publishes nothing: its dialog shows progress, the list stays still", async () => {
         const { store, api } = setUp(names.map(name => [name, SHUT_OFF]));
         store.start();
