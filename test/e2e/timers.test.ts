@@ -8,11 +8,14 @@ import { join, resolve } from "node:path";
 import type { TimersStatus } from "../../src/core/collection-status";
 import type { HistoryResponse } from "../../src/core/metrics/history";
 import { CommandError, run } from "../support/exec";
+import { descendantPids } from "../support/processes";
 import { defineTinyVm, removeVm, TEST_PREFIX } from "../support/virsh";
 import { waitFor } from "../support/wait";
 
 const REPO = resolve(__dirname, "..", "..");
 const RUNNER = "/usr/local/bin/kvm-manager-timers";
+// Where test/host/serve.sh (make run) keeps the pid of the cockpit-ws it started.
+const SERVE_PID_FILE = "/run/kvm-manager-cockpit-ws.pid";
 const COLLECT = "/usr/local/lib/kvm-manager/kvm-manager-collect";
 const VM = `${TEST_PREFIX}timers "q" $(x) ü`;
 
@@ -44,6 +47,16 @@ function writeUnits(): void {
 async function samplesOf(vm: string): Promise<number> {
     const out = await run("kvm-manager-history", [`--vm=${vm}`, "--range", "1h", "--json", "--state-dir", stateDir]);
     return (JSON.parse(out) as HistoryResponse).samples.reduce((a, b) => a + b, 0);
+}
+
+/** The process has ended (gone, or a zombie nobody reaped yet). */
+function ended(pid: number): boolean {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    } catch {
+        return true;
+    }
 }
 
 function alive(pid: number): boolean {
@@ -164,9 +177,15 @@ test("make run starts the runner on the installed units and serves the page; mak
     expect(status.runner?.pid).toBe(pid);
     expect(status.timers.map(t => t.timer)).toEqual(expect.arrayContaining(["kvm-manager-collect.timer", "kvm-manager-retention.timer"]));
     expect(status.timers.every(t => t.nextMs !== null)).toBe(true);
+    // The page's cockpit-ws and what runs below it: its bridge starts a session bus of its own.
+    const wsPid = Number(readFileSync(SERVE_PID_FILE, "utf8"));
+    await waitFor(async () => (await descendantPids(wsPid)).length > 0, { timeoutMs: 10_000, message: "cockpit-ws to start its bridge" });
+    const served = [wsPid, ...await descendantPids(wsPid)];
 
     const stopped = await run("make", ["-s", "-C", REPO, "stop", `TIMERS_PID_FILE=${runPid}`]);
     expect(stopped).toContain(`stopped the runner (pid ${pid})`);
     expect(existsSync(runPid)).toBe(false);
     expect(alive(pid)).toBe(false);
+    // Nothing of it outlives make stop (a session bus left behind holds an inotify instance for good).
+    await waitFor(() => served.every(ended), { timeoutMs: 10_000, message: `cockpit-ws and its processes (${served.join(", ")}) to end` });
 }, 600_000);

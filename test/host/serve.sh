@@ -7,11 +7,29 @@ port=9090
 log=/var/log/kvm-manager-cockpit-ws.log
 pidfile=/run/kvm-manager-cockpit-ws.pid
 
+# Every process below $1, from /proc (procps may be missing on a minimal image).
+descendants_of() {
+    local stat line fields pid
+    for stat in /proc/[0-9]*/stat; do
+        read -r line < "$stat" 2>/dev/null || continue
+        # After the name, which may hold spaces: state, then the parent's pid.
+        read -r -a fields <<< "${line##*) }"
+        [ "${fields[1]:-}" = "$1" ] || continue
+        pid="${stat#/proc/}"
+        pid="${pid%/stat}"
+        echo "$pid"
+        descendants_of "$pid"
+    done
+}
+
 stop_previous() {
     if [ -s "$pidfile" ]; then
         old="$(cat "$pidfile")"
         if [ "$(cat "/proc/$old/comm" 2>/dev/null || true)" = "cockpit-ws" ]; then
-            kill "$old" 2>/dev/null || true
+            # The bridge below cockpit-ws starts a session bus that would outlive it, holding an inotify
+            # instance each time: the whole tree goes, not cockpit-ws alone.
+            # shellcheck disable=SC2046 # one pid per word
+            kill "$old" $(descendants_of "$old") 2>/dev/null || true
             for _ in $(seq 50); do
                 [ -e "/proc/$old" ] || break
                 sleep 0.1

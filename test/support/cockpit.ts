@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "./exec";
+import { descendantPids } from "./processes";
 import { waitFor } from "./wait";
 
 export const PACKAGE_NAME = "kvm-manager";
@@ -70,25 +71,6 @@ export interface StartCockpitOptions {
     user?: string;
     /** More environment for cockpit-ws and its bridge (the multi-host tests' ssh key and known hosts). */
     env?: NodeJS.ProcessEnv;
-}
-
-// Every process below `pid` (children, their children, ...), from one `ps` listing.
-async function descendantPids(pid: number): Promise<number[]> {
-    const listing = await run("ps", ["-e", "-o", "pid=,ppid="]);
-    const children = new Map<number, number[]>();
-    for (const line of listing.split("\n")) {
-        const [child, parent] = line.trim().split(/\s+/).map(Number);
-        if (!child || parent === undefined) continue;
-        children.set(parent, [...(children.get(parent) ?? []), child]);
-    }
-    const found: number[] = [];
-    const queue = [...(children.get(pid) ?? [])];
-    while (queue.length > 0) {
-        const next = queue.shift() as number;
-        found.push(next);
-        queue.push(...(children.get(next) ?? []));
-    }
-    return found;
 }
 
 export async function startCockpit({ user, env = {} }: StartCockpitOptions = {}): Promise<CockpitServer> {
