@@ -32,20 +32,13 @@ export async function inBatches<T>(items: readonly T[], limit: number, job: (ite
 /**
  * Defines tiny VMs (64 MiB, 1 vCPU, no disks: SeaBIOS idles, so each running one costs little) eight at a
  * time; libvirtd serialises some of the work, but parallel virsh processes still overlap their start-up
- * and the XML round trips. Names in `running` are started as well; `devicesOf` adds device XML to a VM
- * (a disk in a pool, a NIC on a network), so pages that show "used by" have real answers.
+ * and the XML round trips. Names in `running` are started as well.
  */
 export async function defineFleet(names: readonly string[], running: ReadonlySet<string> = new Set(),
-    parallel = 8, devicesOf: (name: string, index: number) => string = () => ""): Promise<void> {
-    const index = new Map(names.map((name, i) => [name, i]));
+    parallel = 8): Promise<void> {
     await inBatches(names, parallel, async name => {
-        await defineTinyVm({ name, memoryMiB: 64, vcpus: 1, start: running.has(name), extraDevices: devicesOf(name, index.get(name) ?? 0) });
+        await defineTinyVm({ name, memoryMiB: 64, vcpus: 1, start: running.has(name) });
     });
-}
-
-/** Names of `count` extra fleet VMs for a page benchmark's --vms option: "PREFIX0001" and so on. */
-export function fleetNames(prefix: string, count: number): string[] {
-    return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
 }
 
 /** Removes every VM whose name starts with `prefix` (our bench prefix only: never another session's VMs). */

@@ -15,38 +15,24 @@ export async function runBatch(
     job: (name: string) => Promise<Omit<BatchResult, "name">>,
     onProgress: (settled: number, total: number) => void = () => {},
 ): Promise<BatchResult[]> {
-    const settled = await settleAll(names, limit, job, onProgress);
-    return settled.map((result, index): BatchResult => result.status === "fulfilled"
-        ? { name: names[index], ...result.value }
-        : { name: names[index], outcome: "failed", message: result.reason instanceof Error ? result.reason.message : String(result.reason) });
-}
-
-/**
- * Promise.allSettled over `items` with at most `limit` jobs in flight: a page reading something per VM
- * of a thousand keeps its other calls (and libvirt-dbus' few threads) from queueing behind them all.
- */
-export async function settleAll<T, R>(
-    items: readonly T[],
-    limit: number,
-    job: (item: T) => Promise<R>,
-    onSettled: (settled: number, total: number) => void = () => {},
-): Promise<PromiseSettledResult<R>[]> {
-    const results: PromiseSettledResult<R>[] = new Array(items.length);
+    const results: BatchResult[] = new Array(names.length);
     let next = 0;
     let settled = 0;
     const worker = async (): Promise<void> => {
-        while (next < items.length) {
+        while (next < names.length) {
             const index = next++;
+            const name = names[index];
             try {
-                results[index] = { status: "fulfilled", value: await job(items[index]) };
-            } catch (reason) {
-                results[index] = { status: "rejected", reason };
+                results[index] = { name, ...await job(name) };
+            } catch (error) {
+                results[index] = { name, outcome: "failed", message: error instanceof Error ? error.message : String(error) };
             }
             settled++;
-            onSettled(settled, items.length);
+            onProgress(settled, names.length);
         }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    const workers = Math.max(1, Math.min(limit, names.length));
+    await Promise.all(Array.from({ length: workers }, worker));
     return results;
 }
 

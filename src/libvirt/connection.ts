@@ -1,6 +1,5 @@
 // The one place that talks D-Bus to libvirt-dbus: a shared client, a typed `call`, variant unwrapping
 // and error translation. Every resource module (domains, stats, events) goes through here.
-import { createLimiter } from "../core/limiter";
 import cockpit, { type DBusClient } from "../lib/cockpit";
 import { toLibvirtError } from "./errors";
 
@@ -33,11 +32,6 @@ export function libvirtClient(): DBusClient {
     return client;
 }
 
-// Half of dbus-daemon's 128 pending replies per connection: the bridge's connection carries Cockpit's own
-// calls too. Before this, a pool's page at 1000 VMs (2000 XML reads at once) failed with "The maximum
-// number of pending replies per connection has been reached" (bench/storage-pools.ts --vms 1000).
-const calls = createLimiter(64);
-
 export interface CallArgs {
     path: string;
     iface: string;
@@ -49,7 +43,7 @@ export interface CallArgs {
 
 export async function call<T extends unknown[] = unknown[]>({ path, iface, method, signature, args = [], timeout }: CallArgs): Promise<T> {
     try {
-        const result = await calls.run(() => libvirtClient().call(path, iface, method, args, { type: signature, timeout }));
+        const result = await libvirtClient().call(path, iface, method, args, { type: signature, timeout });
         return result as T;
     } catch (error) {
         throw toLibvirtError(error);

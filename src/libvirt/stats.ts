@@ -45,16 +45,11 @@ export async function getDetailedDomainStats({ path, name }: { path: string; nam
 // base image shows as one of its files.
 const STATS_BACKING = 1 << 30;
 
-/** Every VM's block statistics with its backing chains, by VM name, from one call: running and shut-off VMs alike. */
-export async function getAllBlockStats(): Promise<Map<string, Record<string, number | string | boolean>>> {
+/** Every VM's disk files (backing files included), by VM name, from one call. */
+export async function getAllDiskPaths(): Promise<Map<string, string[]>> {
     const [records] = await call<[[string, Record<string, unknown>][]]>({
         path: CONNECT_PATH, iface: CONNECT_IFACE, method: "GetAllDomainStats", signature: "uu",
         args: [STATS.BLOCK, STATS_NOWAIT | STATS_BACKING],
     });
-    return new Map(records.map(([name, record]) => [name, unwrapRecord(record)]));
-}
-
-/** Every VM's disk files (backing files included), by VM name, from one call. */
-export async function getAllDiskPaths(): Promise<Map<string, string[]>> {
-    return new Map([...await getAllBlockStats()].map(([name, record]) => [name, diskPathsFromStats(record)]));
+    return new Map(records.map(([name, record]) => [name, diskPathsFromStats(unwrapRecord(record))]));
 }

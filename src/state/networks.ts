@@ -1,13 +1,11 @@
 // What libvirt says about its virtual networks and about every VM's interfaces, read through
 // libvirt-dbus: the Networks pages list them, and a VM's interfaces card picks networks and checks MACs.
-import { settleAll } from "../core/batch";
 import { parseDomainXml } from "../core/domain-xml";
 import type { DomainInterfaces } from "../core/network/attachments";
 import { parseNetworkXml, type NetworkDescription } from "../core/network/network-xml";
 import { toLibvirtError } from "../libvirt/connection";
 import { getDomainXml, listDomainPaths } from "../libvirt/domains";
 import { getNetworkProperties, getNetworkXml, listNetworkPaths, type NetworkProperties } from "../libvirt/networks";
-import { XML_READS_IN_FLIGHT } from "./domain-disks";
 
 export interface NetworkEntry extends NetworkProperties {
     path: string;
@@ -36,15 +34,13 @@ export async function readNetworks(): Promise<NetworkEntry[]> {
     return entries.filter((e): e is NetworkEntry => e !== null).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-// Every VM's XML, a few reads at a time: libvirt has no cheaper answer for a shut-off VM's interfaces (its
-// network ports and interface statistics cover running VMs only).
 export async function readDomainInterfaces(): Promise<DomainInterfaces[]> {
     const [all, active] = await Promise.all([listDomainPaths(), listDomainPaths({ activeOnly: true })]);
     const running = new Set(active);
-    const settled = await settleAll(all, XML_READS_IN_FLIGHT, async (path): Promise<DomainInterfaces> => {
+    const settled = await Promise.allSettled(all.map(async (path): Promise<DomainInterfaces> => {
         const description = parseDomainXml(await getDomainXml({ path }));
         return { name: description.name, active: running.has(path), interfaces: description.interfaces };
-    });
+    }));
     // A VM undefined between the list and its read simply no longer counts.
     return settled.filter((r): r is PromiseFulfilledResult<DomainInterfaces> => r.status === "fulfilled").map(r => r.value);
 }

@@ -37,8 +37,6 @@ export interface TinyVmOptions extends VmDevices {
     name: string;
     memoryMiB?: number;
     vcpus?: number;
-    /** More device XML, as is (a disk in a pool, a NIC on a network): benchmarks give VMs real users. */
-    extraDevices?: string;
 }
 
 export interface GuestVmOptions extends VmDevices {
@@ -162,7 +160,7 @@ async function defineFromXml(name: string, xml: string, disks: string[], start: 
  * costs little, so lists and benchmarks can have hundreds. It ignores ACPI shutdown requests.
  */
 export async function defineTinyVm(
-    { name, memoryMiB = 64, vcpus = 1, disks = 0, nics = 0, start = false, extraDevices = "" }: TinyVmOptions,
+    { name, memoryMiB = 64, vcpus = 1, disks = 0, nics = 0, start = false }: TinyVmOptions,
 ): Promise<TestVm> {
     const type = await virtType();
     const diskPaths = await createDisks(name, disks);
@@ -175,7 +173,6 @@ export async function defineTinyVm(
   <on_poweroff>destroy</on_poweroff>
   <devices>
     ${deviceXml(diskPaths, nics)}
-    ${extraDevices}
   </devices>
 </domain>`;
     return defineFromXml(name, xml, diskPaths, start);

@@ -3,7 +3,7 @@ import { ALL_POOL_TOOLS, parsePoolCapabilities, poolTypeAvailability, volumeForm
 import { buildPoolXml, parsePoolXml, poolDefinitionProblems } from "../../src/core/storage/pool-xml";
 import { StorageXmlError } from "../../src/core/storage/storage-xml";
 import { buildVolumeXml, parseVolumeXml, sizeInBytes, volumeNameProblem } from "../../src/core/storage/volume-xml";
-import { diskSourcesFromStats, volumeUsers, withBackingUsers } from "../../src/core/storage/volume-users";
+import { volumeUsers } from "../../src/core/storage/volume-users";
 
 // `virsh pool-dumpxml` of a started directory pool (libvirt 9.0).
 const DIR_POOL = `<pool type='dir'>
@@ -124,19 +124,7 @@ describe("volume XML", () => {
     test("reads name, path, format and sizes", () => {
         expect(parseVolumeXml(VOLUME)).toEqual({
             name: "a.qcow2", type: "file", key: "/tmp/kvmm-s3-probe/a.qcow2", path: "/tmp/kvmm-s3-probe/a.qcow2",
-            format: "qcow2", capacity: 1048576, allocation: 200704, backingPath: null,
-        });
-    });
-
-    test("a linked clone's volume names its backing file (libvirt 9.0's vol-dumpxml), not the backing file's format or path as its own", () => {
-        const clone = VOLUME.replace("</target>", `</target>
-  <backingStore>
-    <path>/tmp/kvmm-bench-probe/base.qcow2</path>
-    <format type='raw'/>
-    <permissions><mode>0666</mode><owner>0</owner><group>0</group></permissions>
-  </backingStore>`);
-        expect(parseVolumeXml(clone)).toMatchObject({
-            path: "/tmp/kvmm-s3-probe/a.qcow2", format: "qcow2", backingPath: "/tmp/kvmm-bench-probe/base.qcow2",
+            format: "qcow2", capacity: 1048576, allocation: 200704,
         });
     });
 
@@ -183,69 +171,5 @@ describe("volume users", () => {
         expect(users.usersOf({ pool: "p", name: "b.qcow2", path: "/p/b.qcow2" })).toEqual([]);
         // A volume name with a slash-free pool prefix is not confused with another pool's volume.
         expect(users.usersOf({ pool: "q", name: "a.qcow2", path: null })).toEqual(["other"]);
-    });
-});
-
-describe("disk sources from block statistics", () => {
-    // Records as GetAllDomainStats(BLOCK, BACKING) gave them on libvirt 9.0 here (sizes left out).
-    test("a shut-off VM: its disk and CD-ROM ISO by path, no backing chain; an empty drive makes it incomplete", () => {
-        const record = {
-            "block.count": 3, "block.0.name": "vda", "block.0.path": "/p/clone.qcow2",
-            "block.1.name": "sda", "block.1.path": "/p/cd.iso", "block.2.name": "sdb",
-        };
-        expect(diskSourcesFromStats(record)).toEqual({
-            disks: [{ sourceType: "file", source: "/p/clone.qcow2" }, { sourceType: "file", source: "/p/cd.iso" }],
-            complete: false,
-        });
-        const withoutEmptyDrive = Object.fromEntries(Object.entries(record).filter(([key]) => key !== "block.2.name"));
-        expect(diskSourcesFromStats({ ...withoutEmptyDrive, "block.count": 2 }).complete).toBe(true);
-    });
-
-    test("a shut-off VM's disk of type volume has no path: incomplete, so its XML is read", () => {
-        expect(diskSourcesFromStats({ "block.count": 1, "block.0.name": "vda" })).toEqual({ disks: [], complete: false });
-    });
-
-    test("a running linked clone: its backing file is one of its disks, named once; a VM without disks is complete", () => {
-        const record = {
-            "block.count": 3, "block.0.name": "vda", "block.0.path": "/p/clone2.qcow2", "block.0.backingIndex": 3,
-            "block.1.name": "vda", "block.1.path": "/p/base.qcow2", "block.1.backingIndex": 4,
-            "block.2.name": "vdb", "block.2.path": "/p/base.qcow2", "block.2.backingIndex": 2,
-        };
-        expect(diskSourcesFromStats(record)).toEqual({
-            disks: [{ sourceType: "file", source: "/p/clone2.qcow2" }, { sourceType: "file", source: "/p/base.qcow2" }],
-            complete: true,
-        });
-        expect(diskSourcesFromStats({ "state.state": 5 })).toEqual({ disks: [], complete: true });
-    });
-
-    test("stats-derived disks and XML-derived ones name the same users", () => {
-        const users = volumeUsers([
-            { name: "off", disks: diskSourcesFromStats({ "block.count": 1, "block.0.name": "vda", "block.0.path": "/p/a.img" }).disks },
-        ]);
-        expect(users.usersOf({ pool: "p", name: "a.img", path: "/p/a.img" })).toEqual(["off"]);
-    });
-});
-
-describe("users through backing files", () => {
-    const volume = (path: string | null, backingPath: string | null, users: string[]) => ({ path, backingPath, users });
-
-    test("a base image is used by the users of its clones, along a chain, each VM once and sorted", () => {
-        const result = withBackingUsers([
-            volume("/p/base.qcow2", null, []),
-            volume("/p/mid.qcow2", "/p/base.qcow2", ["zeta"]),
-            volume("/p/clone-a.qcow2", "/p/mid.qcow2", ["alpha", "zeta"]),
-            volume("/p/other.img", null, ["beta"]),
-        ]);
-        expect(result.map(v => v.users)).toEqual([["alpha", "zeta"], ["alpha", "zeta"], ["alpha", "zeta"], ["beta"]]);
-    });
-
-    test("a base outside the pool, a volume without a path and a loop of backing files end the walk", () => {
-        const result = withBackingUsers([
-            volume("/p/a.qcow2", "/p/b.qcow2", ["vm-a"]),
-            volume("/p/b.qcow2", "/p/a.qcow2", ["vm-b"]),
-            volume("/p/c.qcow2", "/elsewhere/base.qcow2", ["vm-c"]),
-            volume(null, null, []),
-        ]);
-        expect(result.map(v => v.users)).toEqual([["vm-a", "vm-b"], ["vm-a", "vm-b"], ["vm-c"], []]);
     });
 });

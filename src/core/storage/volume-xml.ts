@@ -8,8 +8,6 @@ export interface VolumeDescription {
     type: string; // file, block, dir, network, ...
     key: string | null;
     path: string | null;
-    // The file a copy-on-write volume (a linked clone's disk) reads through to, as libvirt found it.
-    backingPath: string | null;
     format: string | null;
     capacity: number | null;
     allocation: number | null;
@@ -23,7 +21,6 @@ export function parseVolumeXml(xml: string): VolumeDescription {
         type: attr(volume, "type") ?? "file",
         key: text(volume.key),
         path: text(target?.path),
-        backingPath: text(node(volume.backingStore)?.path),
         format: attr(target?.format, "type"),
         capacity: bytes(volume.capacity),
         allocation: bytes(volume.allocation),

@@ -80,10 +80,8 @@ export function NetworkDetailsPage({ name }: { name: string }) {
     const readOnly = admin !== true;
     const network = networks?.find(n => n.name === name) ?? null;
     const actions = useNetworkActions({ onDone: reload, onDeleted: () => cockpit.location.go(["networks"]) });
-    // null until every VM's interfaces are read: the rest of the page comes first.
-    const vms = useMemo(() => network === null || domains === null ? null
-        : attachedVms([{ name, bridge: network.description?.bridge ?? null }], domains).get(name) ?? [],
-    [network, domains, name]);
+    const vms = useMemo(() => network ? attachedVms([{ name, bridge: network.description?.bridge ?? null }], domains).get(name) ?? [] : [],
+        [network, domains, name]);
     const leases = useLeases(network?.path ?? null, network?.active ?? false);
     const dateFormat = useMemo(() => new Intl.DateTimeFormat(cockpit.language, { dateStyle: "medium", timeStyle: "medium" }), []);
 
@@ -133,12 +131,12 @@ export function NetworkDetailsPage({ name }: { name: string }) {
                 <FlexItem align={{ default: "alignRight" }}>
                     <Flex spaceItems={{ default: "spaceItemsSm" }}>
                         {network.active
-                            ? <Button variant="secondary" size="sm" data-action="stop" isDisabled={busy || vms === null}
-                                onClick={() => vms && actions.request("stop", network, vms)}>{_("Stop")}</Button>
+                            ? <Button variant="secondary" size="sm" data-action="stop" isDisabled={busy}
+                                onClick={() => actions.request("stop", network, vms)}>{_("Stop")}</Button>
                             : <Button variant="secondary" size="sm" data-action="start" isDisabled={busy}
-                                onClick={() => actions.request("start", network, vms ?? [])}>{_("Start")}</Button>}
-                        <Button variant="danger" size="sm" data-action="delete" isDisabled={busy || vms === null}
-                            onClick={() => vms && actions.request("delete", network, vms)}>{_("Delete")}</Button>
+                                onClick={() => actions.request("start", network, vms)}>{_("Start")}</Button>}
+                        <Button variant="danger" size="sm" data-action="delete" isDisabled={busy}
+                            onClick={() => actions.request("delete", network, vms)}>{_("Delete")}</Button>
                     </Flex>
                 </FlexItem>
             </Flex>
@@ -166,7 +164,7 @@ export function NetworkDetailsPage({ name }: { name: string }) {
                                 <Field term={_("Autostart")} id="kvm-network-overview-autostart">
                                     <Switch id="kvm-network-autostart" isChecked={network.autostart} isDisabled={busy || !network.persistent}
                                         label={_("Start with the host")}
-                                        onChange={(_event, checked) => actions.request(checked ? "autostart-on" : "autostart-off", network, vms ?? [])} />
+                                        onChange={(_event, checked) => actions.request(checked ? "autostart-on" : "autostart-off", network, vms)} />
                                 </Field>
                                 <Field term={_("UUID")} id="kvm-network-overview-uuid">{d?.uuid ?? dash}</Field>
                             </DescriptionList>
@@ -177,9 +175,7 @@ export function NetworkDetailsPage({ name }: { name: string }) {
                     <Card id="kvm-network-vms" isFullHeight>
                         <CardTitle>{_("Virtual machines")}</CardTitle>
                         <CardBody>
-                            {vms === null
-                                ? <Spinner size="md" aria-label={_("Finding the VMs on this network")} />
-                                : vms.length === 0
+                            {vms.length === 0
                                 ? <span className="kvm-muted">{_("No virtual machine has an interface on this network.")}</span>
                                 : <List isPlain>
                                     {vms.map(vm => (

@@ -36,11 +36,9 @@ export function NetworksPage() {
     const readOnly = admin !== true;
     const actions = useNetworkActions({ onDone: reload });
     const [creating, setCreating] = useState(false);
-    // null until every VM's interfaces are read: the rows come first.
-    const attached = useMemo(() => domains === null ? null
-        : attachedVms((networks ?? []).map(n => ({ name: n.name, bridge: n.description?.bridge ?? null })), domains),
-    [networks, domains]);
-    const vmsOf = (network: NetworkEntry): AttachedVm[] | null => attached === null ? null : attached.get(network.name) ?? [];
+    const attached = useMemo(() => attachedVms((networks ?? []).map(n => ({ name: n.name, bridge: n.description?.bridge ?? null })), domains),
+        [networks, domains]);
+    const vmsOf = (network: NetworkEntry) => attached.get(network.name) ?? [];
     // Stable while the list is, so the create dialog reads the host's addresses once.
     const others = useMemo(() => (networks ?? []).flatMap(n => n.description?.ipv4 ? [{ name: n.name, subnet: n.description.ipv4 }] : []), [networks]);
     const bridges = useMemo(() => (networks ?? []).flatMap(n => n.description?.bridge ? [n.description.bridge] : []), [networks]);
@@ -111,7 +109,7 @@ export function NetworksPage() {
                                     <Td dataLabel={_("Autostart")}>
                                         <Switch className="kvm-network-autostart" isChecked={network.autostart} isDisabled={busy || !network.persistent}
                                             aria-label={cockpit.format(_("Start $0 with the host"), network.name)}
-                                            onChange={(_event, checked) => actions.request(checked ? "autostart-on" : "autostart-off", network, vms ?? [])} />
+                                            onChange={(_event, checked) => actions.request(checked ? "autostart-on" : "autostart-off", network, vms)} />
                                     </Td>
                                     <Td dataLabel={_("Mode")} className="kvm-network-mode">{d ? forwardModeLabel(d.forwardMode) : dash}</Td>
                                     <Td dataLabel={_("Bridge")} className="kvm-network-bridge" modifier="nowrap">{d?.bridge ?? dash}</Td>
@@ -121,10 +119,8 @@ export function NetworksPage() {
                                     <Td dataLabel={_("DHCP range")} className="kvm-network-dhcp">
                                         {d?.ipv4?.dhcpRange ? `${d.ipv4.dhcpRange.start} – ${d.ipv4.dhcpRange.end}` : dash}
                                     </Td>
-                                    <Td dataLabel={_("Virtual machines")} className="kvm-network-vms" data-count={vms?.length} modifier="nowrap">
-                                        {vms === null
-                                            ? <Spinner size="sm" aria-label={_("Finding the VMs on this network")} />
-                                            : vms.length === 0
+                                    <Td dataLabel={_("Virtual machines")} className="kvm-network-vms" data-count={vms.length} modifier="nowrap">
+                                        {vms.length === 0
                                             ? <span className="kvm-muted">{_("None")}</span>
                                             : <Tooltip content={<div>{vms.map(vm => <div key={vm.name}><DisplayName name={vm.name} /></div>)}</div>}>
                                                 <Button variant="link" isInline>{attachedVmsText(vms)}</Button>
@@ -133,12 +129,12 @@ export function NetworksPage() {
                                     <Td isActionCell>
                                         <Flex flexWrap={{ default: "nowrap" }} spaceItems={{ default: "spaceItemsSm" }} justifyContent={{ default: "justifyContentFlexEnd" }}>
                                             {network.active
-                                                ? <Button variant="secondary" size="sm" data-action="stop" isDisabled={busy || vms === null}
-                                                    onClick={() => vms && actions.request("stop", network, vms)}>{_("Stop")}</Button>
+                                                ? <Button variant="secondary" size="sm" data-action="stop" isDisabled={busy}
+                                                    onClick={() => actions.request("stop", network, vms)}>{_("Stop")}</Button>
                                                 : <Button variant="secondary" size="sm" data-action="start" isDisabled={busy}
-                                                    onClick={() => actions.request("start", network, vms ?? [])}>{_("Start")}</Button>}
-                                            <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy || vms === null}
-                                                onClick={() => vms && actions.request("delete", network, vms)}>{_("Delete")}</Button>
+                                                    onClick={() => actions.request("start", network, vms)}>{_("Start")}</Button>}
+                                            <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy}
+                                                onClick={() => actions.request("delete", network, vms)}>{_("Delete")}</Button>
                                         </Flex>
                                     </Td>
                                 </Tr>

@@ -1,7 +1,6 @@
 // The Networks page's data: every virtual network (properties and XML) and, to count who uses which,
-// every VM's interfaces. The networks are shown as soon as they are read; the VMs' interfaces (an XML read
-// per VM: slower at 1000 VMs) fill in after. Read once on open; NetworkEvent and DomainEvent signals
-// trigger a re-read (coalesced), so nothing is polled.
+// every VM's interfaces. Read once on open; NetworkEvent and DomainEvent signals trigger a re-read
+// (coalesced), so nothing is polled.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { DomainInterfaces } from "../../core/network/attachments";
 import { toLibvirtError, type LibvirtError } from "../../libvirt/connection";
@@ -13,8 +12,7 @@ export type { NetworkEntry } from "../../state/networks";
 
 export interface NetworksData {
     networks: NetworkEntry[] | null;
-    // null until read.
-    domains: DomainInterfaces[] | null;
+    domains: DomainInterfaces[];
     error: LibvirtError | null;
     reload: () => Promise<void>;
 }
@@ -23,23 +21,18 @@ const EVENT_COALESCE_MS = 100;
 
 export function useNetworks(): NetworksData {
     const [networks, setNetworks] = useState<NetworkEntry[] | null>(null);
-    const [domains, setDomains] = useState<DomainInterfaces[] | null>(null);
+    const [domains, setDomains] = useState<DomainInterfaces[]>([]);
     const [error, setError] = useState<LibvirtError | null>(null);
     const generation = useRef(0);
 
     const reload = useCallback(async (): Promise<void> => {
         const mine = ++generation.current;
         try {
-            const domainList = readDomainInterfaces();
-            // Settled here too, so a failure while the networks are still being read is not unhandled.
-            domainList.catch(() => {});
-            const networkList = await readNetworks();
+            const [networkList, domainList] = await Promise.all([readNetworks(), readDomainInterfaces()]);
             if (mine !== generation.current) return;
             setNetworks(networkList);
+            setDomains(domainList);
             setError(null);
-            const interfaces = await domainList;
-            if (mine !== generation.current) return;
-            setDomains(interfaces);
         } catch (err) {
             if (mine === generation.current) setError(toLibvirtError(err));
         }

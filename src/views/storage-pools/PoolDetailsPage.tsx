@@ -26,7 +26,7 @@ import { CreateVolumeDialog, type CreateVolumeRequest } from "./CreateVolumeDial
 import { poolStateLabel, poolTypeLabel } from "./storage-labels";
 import { UsageBar } from "./StoragePoolsPage";
 import { usePoolTypes } from "./usePoolTypes";
-import { readPoolVolumes, usePoolVolumes, type VolumeRow } from "./usePoolVolumes";
+import { readPoolVolumes, usePoolVolumes, type VolumeEntry } from "./usePoolVolumes";
 import { readPool, type PoolRow } from "./useStoragePools";
 
 const dash = "–";
@@ -62,7 +62,7 @@ export function PoolDetailsPage({ name }: { name: string }) {
     const admin = useAdminAccess();
     const readOnly = admin === false;
     const [creating, setCreating] = useState(false);
-    const [deleting, setDeleting] = useState<VolumeRow | null>(null);
+    const [deleting, setDeleting] = useState<VolumeEntry | null>(null);
     const [pending, setPending] = useState<Pending | null>(null);
     const [failure, setFailure] = useState<ActionFailure | null>(null);
 
@@ -113,7 +113,7 @@ export function PoolDetailsPage({ name }: { name: string }) {
         });
     };
 
-    const remove = (entry: VolumeRow): void => {
+    const remove = (entry: VolumeEntry): void => {
         setDeleting(null);
         if (!pool) return;
         void run({ action: "delete", volume: entry.volume.name }, cockpit.format(_("Volume $0 could not be deleted"), entry.volume.name), async () => {
@@ -197,22 +197,20 @@ export function PoolDetailsPage({ name }: { name: string }) {
                                         <Td dataLabel={_("Capacity")} modifier="nowrap">{bytes(entry.volume.capacity)}</Td>
                                         <Td dataLabel={_("Allocation")} modifier="nowrap">{bytes(entry.volume.allocation)}</Td>
                                         <Td dataLabel={_("Used by")} className="kvm-volume-users">
-                                            {entry.users === null
-                                                ? (volumesError ? dash : <Spinner size="sm" aria-label={_("Finding the VMs that use this volume")} />)
-                                                : entry.users.length === 0
+                                            {entry.users.length === 0
                                                 ? <span className="kvm-muted">{_("Not used")}</span>
                                                 : entry.users.map((vm, index) => (
                                                     <span key={vm}>{index > 0 && ", "}<RouteLink path={vmDetailsPath(vm)}><DisplayName name={vm} /></RouteLink></span>
                                                 ))}
                                         </Td>
                                         <Td isActionCell>
-                                            {entry.users !== null && entry.users.length > 0
+                                            {entry.users.length > 0
                                                 ? <Tooltip content={<NameSentence names={[entry.users.join(", ")]}
                                                     template={ngettext("Used by VM $0: remove the disk from the VM first.",
                                                         "Used by VMs $0: remove the disk from the VMs first.", entry.users.length)} />}>
                                                     <Button variant="secondary" isDanger size="sm" data-action="delete" isAriaDisabled>{_("Delete")}</Button>
                                                 </Tooltip>
-                                                : <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy || entry.users === null}
+                                                : <Button variant="secondary" isDanger size="sm" data-action="delete" isDisabled={busy}
                                                     onClick={() => setDeleting(entry)}>{_("Delete")}</Button>}
                                         </Td>
                                     </Tr>
