@@ -1,4 +1,4 @@
-// Processes a test started, for making sure none is left behind.
+// Processes below a given one: what a test started and must not leave behind, or what carries a channel.
 import { run } from "./exec";
 
 // Every process below `pid` (children, their children, ...), from one `ps` listing.

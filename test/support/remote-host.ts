@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import type { Page, WebSocket } from "playwright-core";
 import { PACKAGE_NAME, startCockpit, type CockpitServer } from "./cockpit";
 import { run } from "./exec";
+import { descendantPids } from "./processes";
 import { waitFor } from "./wait";
 
 const SECOND_HOST_SCRIPT = resolve(__dirname, "../host/second-host.sh");
@@ -187,23 +188,6 @@ async function processes(): Promise<ProcessInfo[]> {
     return list;
 }
 
-function descendantsOf(root: number, list: ProcessInfo[]): ProcessInfo[] {
-    const found: ProcessInfo[] = [];
-    const parents = new Set([root]);
-    let grew = true;
-    while (grew) {
-        grew = false;
-        for (const proc of list) {
-            if (parents.has(proc.ppid) && !parents.has(proc.pid)) {
-                parents.add(proc.pid);
-                found.push(proc);
-                grew = true;
-            }
-        }
-    }
-    return found;
-}
-
 const programIs = (proc: ProcessInfo, name: string): boolean => proc.argv[0]?.split("/").pop() === name;
 
 export interface SshPath {
@@ -215,11 +199,11 @@ export interface SshPath {
 
 /** Which processes carry the page's channels to the second host right now. */
 export async function sshPath(host: SecondHost): Promise<SshPath> {
-    const list = await processes();
+    const [list, belowSshd] = await Promise.all([processes(), descendantPids(host.sshdPid).then(pids => new Set(pids))]);
     return {
         cockpitSsh: list.filter(proc => programIs(proc, "cockpit-ssh") && proc.argv.slice(1).some(arg => arg.endsWith(host.address)))
             .map(proc => proc.pid),
-        remoteBridges: descendantsOf(host.sshdPid, list).filter(proc => programIs(proc, "cockpit-bridge")).map(proc => proc.pid),
+        remoteBridges: list.filter(proc => belowSshd.has(proc.pid) && programIs(proc, "cockpit-bridge")).map(proc => proc.pid),
     };
 }
 
