@@ -162,14 +162,14 @@ export class VmStore {
         return this.inFlight.then(() => this.inFlight ?? (this.fullLoadDue ? this.refresh() : undefined));
     }
 
-    async runAction(name: string, action: LifecycleAction, { via = "dbus" }: { via?: "dbus" | "virsh" } = {}): Promise<ActionResult> {
+    // `inBatch`: one VM of runBatch, run as a virsh process (each with its own libvirtd connection).
+    async runAction(name: string, action: LifecycleAction, { inBatch = false }: { inBatch?: boolean } = {}): Promise<ActionResult> {
         const row = this.rows.get(name);
         if (!row) return { outcome: "failed", message: this.env.vanishedMessage(name) };
         if (!isActionAllowed(action, row.sample.state)) return { outcome: "skipped" };
         // A batch's rows get no "Starting…" spinner: its dialog covers the list and counts progress, and
         // bench/batch-start.ts saw the browser spend 1.8 CPU s of a 5.7 s batch on a 2-core host repainting
         // eight animated spinners nobody could see, CPU the starting VMs needed.
-        const inBatch = via === "virsh";
         if (inBatch) this.patchRow(name, { actionError: null });
         else this.patchRow(name, { pending: action, actionError: null });
         try {
@@ -201,7 +201,7 @@ export class VmStore {
         this.batchesRunning++;
         this.cancelTimer();
         try {
-            return await runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action, { via: "virsh" }), onProgress);
+            return await runBatch(names, BATCH_CONCURRENCY, name => this.runAction(name, action, { inBatch: true }), onProgress);
         } finally {
             this.batchesRunning--;
             if (this.batchesRunning === 0) void this.refresh({ full: true });
